@@ -1,0 +1,52 @@
+using System.CommandLine;
+using PoseLive.Cli.Commands;
+
+namespace PoseLive.Cli;
+
+/// <summary>
+/// The `poselive` command line. Exit codes: 0 success, 1 runtime failure (bad input, missing dependency,
+/// failed run: the message names the file and the problem), 2 usage error (unknown verb or option,
+/// missing argument).
+/// </summary>
+public static class PoseLiveCli
+{
+    public const int ExitOk = 0;
+    public const int ExitFailure = 1;
+    public const int ExitUsage = 2;
+
+    public static RootCommand Build()
+    {
+        var root = new RootCommand("PoseLive: real-time video pose tracking (detect, estimate, track, smooth, render, annotate).")
+        {
+            DoctorCommand.Create(),
+        };
+        return root;
+    }
+
+    /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>
+    public static int Run(string[] args, TextWriter output, TextWriter error)
+    {
+        var root = Build();
+        var parse = root.Parse(args);
+        if (parse.Errors.Count > 0)
+        {
+            foreach (var e in parse.Errors) error.WriteLine($"poselive: {e.Message}");
+            error.WriteLine("Try 'poselive --help'.");
+            return ExitUsage;
+        }
+        try
+        {
+            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = output, Error = error });
+        }
+        catch (OperationCanceledException)
+        {
+            error.WriteLine("poselive: cancelled.");
+            return ExitFailure;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            error.WriteLine($"poselive: error: {e.Message}");
+            return ExitFailure;
+        }
+    }
+}

@@ -1,0 +1,6 @@
+namespace PoseLive.Cli;
+
+internal static class Program
+{
+    private static int Main(string[] args) => PoseLiveCli.Run(args, Console.Out, Console.Error);
+}
