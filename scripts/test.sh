@@ -4,7 +4,11 @@
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
-bash scripts/setup.sh
+if ! bash scripts/setup.sh; then
+  echo "setup or build failed: no tests ran" >&2
+  echo "0 passed, 1 failed"
+  exit 1
+fi
 results="$root/tests/TestResults"
 rm -rf "$results"
 set +e

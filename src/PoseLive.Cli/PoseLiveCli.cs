@@ -20,7 +20,18 @@ public static class PoseLiveCli
         {
             DoctorCommand.Create(),
         };
+        // --version prints PoseLive's version (the default reads the entry assembly, wrong when hosted).
+        foreach (var option in root.Options.OfType<VersionOption>()) option.Action = new PrintVersion();
         return root;
+    }
+
+    private sealed class PrintVersion : System.CommandLine.Invocation.SynchronousCommandLineAction
+    {
+        public override int Invoke(ParseResult parseResult)
+        {
+            parseResult.InvocationConfiguration.Output.WriteLine(ThisAssembly.Version);
+            return ExitOk;
+        }
     }
 
     /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>

@@ -62,8 +62,13 @@ internal static unsafe class OrtApi
     public static delegate* unmanaged<nint, OrtCudaProviderOptions*, nint> SessionOptionsAppendExecutionProvider_CUDA; // 152
     public static delegate* unmanaged<byte*> GetBuildInfoString;                       // 254
 
-    /// <summary>Binds every slot above from the table at <paramref name="table"/>.</summary>
-    public static void Bind(nint* table)
+    /// <summary>
+    /// Touching any slot loads the library first (and throws <see cref="Inference.OnnxRuntimeNotFoundException"/>
+    /// if it can't be loaded), so no slot can ever be called unbound.
+    /// </summary>
+    static OrtApi() => Bind((nint*)OrtLibrary.Loaded.Table);
+
+    private static void Bind(nint* table)
     {
         GetErrorCode = (delegate* unmanaged<nint, int>)table[1];
         GetErrorMessage = (delegate* unmanaged<nint, byte*>)table[2];

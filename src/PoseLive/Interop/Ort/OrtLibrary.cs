@@ -17,7 +17,7 @@ internal static unsafe class OrtLibrary
 
     private static readonly Lazy<LoadedLibrary> s_loaded = new(Load, LazyThreadSafetyMode.ExecutionAndPublication);
 
-    public sealed record LoadedLibrary(nint Handle, string Path, string Version);
+    public sealed record LoadedLibrary(nint Handle, string Path, string Version, nint Table);
 
     /// <summary>The loaded library; throws <see cref="OnnxRuntimeNotFoundException"/> when it can't be loaded.</summary>
     public static LoadedLibrary Loaded => s_loaded.Value;
@@ -58,9 +58,8 @@ internal static unsafe class OrtLibrary
                 throw new OnnxRuntimeNotFoundException(
                     $"ONNX Runtime at {candidate} is version {version}, which does not provide C API version {OrtApi.Version}. " +
                     "Run scripts/setup.sh to install ONNX Runtime 1.30.");
-            OrtApi.Bind(table);
             var path = isBareName ? ResolveLoadedPath(handle) ?? candidate : System.IO.Path.GetFullPath(candidate);
-            return new LoadedLibrary(handle, path, version);
+            return new LoadedLibrary(handle, path, version, (nint)table);
         }
         throw new OnnxRuntimeNotFoundException(
             $"ONNX Runtime ({FileName}) could not be loaded. Tried: {string.Join("; ", tried.Append($"{FileName} via the system loader (not found)"))}. " +

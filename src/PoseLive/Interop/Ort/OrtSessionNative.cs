@@ -12,6 +12,7 @@ internal static unsafe class OrtSessionNative
 
     public static OrtSessionOptionsHandle CreateOptions(InferenceOptions options)
     {
+        _ = OrtLibrary.Loaded; // a missing library surfaces as OnnxRuntimeNotFoundException, not a type-initialiser error
         nint raw;
         OrtStatus.Check(OrtApi.CreateSessionOptions(&raw), "creating session options");
         var handle = OrtHandle.Own<OrtSessionOptionsHandle>(raw);

@@ -1,0 +1,98 @@
+using System.Diagnostics;
+using PoseLive.Cli;
+
+namespace PoseLive.Tests.Cli;
+
+/// <summary>The `poselive` command line: exit codes, help, version, doctor.</summary>
+public class CliTests
+{
+    private static (int Code, string Out, string Err) Run(params string[] args)
+    {
+        var stdout = new StringWriter();
+        var stderr = new StringWriter();
+        int code = PoseLiveCli.Run(args, stdout, stderr);
+        return (code, stdout.ToString(), stderr.ToString());
+    }
+
+    [Fact]
+    public void Version_prints_the_library_version()
+    {
+        var (code, output, _) = Run("--version");
+        Assert.Equal(0, code);
+        Assert.Equal(PoseLive.ThisAssembly.Version, output.Trim());
+    }
+
+    [Fact]
+    public void Unknown_verb_is_a_usage_error()
+    {
+        var (code, _, err) = Run("frobnicate");
+        Assert.Equal(PoseLiveCli.ExitUsage, code);
+        Assert.Contains("frobnicate", err);
+    }
+
+    [Fact]
+    public void Unknown_option_is_a_usage_error()
+    {
+        var (code, _, err) = Run("doctor", "--colour");
+        Assert.Equal(2, code);
+        Assert.Contains("--colour", err);
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("doctor", "--help")]
+    public void Every_verb_has_help(params string[] args)
+    {
+        var (code, output, _) = Run(args);
+        Assert.Equal(0, code);
+        Assert.Contains("Usage:", output);
+    }
+
+    [Fact]
+    public void Doctor_reports_every_dependency_as_present_after_setup()
+    {
+        var (code, output, _) = Run("doctor");
+        Assert.Equal(0, code);
+        Assert.Matches(@"\[ok  \] onnxruntime\s+1\.30\.0", output);
+        Assert.Matches(@"\[ok  \] ffmpeg\s+FFmpeg 5\.1", output);
+        Assert.Matches(@"\[ok  \] opengl\s+EGL 1\.\d, .+4\.5", output);
+        Assert.Contains("[ok  ] libtorch", output);
+        Assert.Contains("openblas", output);
+    }
+
+    [Fact]
+    public void Doctor_json_is_machine_readable()
+    {
+        var (code, output, _) = Run("doctor", "--json");
+        Assert.Equal(0, code);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        var names = doc.RootElement.EnumerateArray().Select(e => e.GetProperty("name").GetString() ?? "").ToArray();
+        Assert.Equal(["onnxruntime", "ffmpeg", "opengl", "libtorch", "blas"], names);
+    }
+
+    // The runtime loads once per process, so a missing or wrong library is tested in a child process.
+    [Theory]
+    [InlineData("/nonexistent/libonnxruntime.so.1", "not found")]
+    [InlineData("/usr/lib/x86_64-linux-gnu/libz.so.1", "no OrtGetApiBase export")]
+    public async Task Doctor_with_unloadable_onnxruntime_says_why_and_how_to_fix(string library, string why)
+    {
+        var psi = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "poselive.dll"), "doctor"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        };
+        psi.Environment["POSELIVE_ORT_LIB"] = library;
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await p.WaitForExitAsync(timeout.Token);
+        var output = await stdout + await stderr;
+        Assert.Equal(1, p.ExitCode);
+        Assert.Contains("[MISSING] onnxruntime", output);
+        Assert.Contains(library, output);
+        Assert.Contains(why, output);
+        Assert.Contains("scripts/setup.sh", output);
+        Assert.Contains("[ok  ] ffmpeg", output); // the other checks still ran
+    }
+}
