@@ -50,6 +50,9 @@ public sealed class InferenceSession : IDisposable
         return new InferenceSession(OrtSessionNative.CreateFromBytes(model, name, nativeOptions), name, provider);
     }
 
+    /// <summary>The native session (for benchmarks that compare against raw C-API calls).</summary>
+    internal OrtSessionHandle Handle => _session;
+
     /// <summary>The model's file path, or the name given for an in-memory model.</summary>
     public string Source { get; }
 
