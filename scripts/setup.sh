@@ -2,7 +2,9 @@
 # One-time (idempotent) setup shared by both README commands:
 #   1. Debian packages listed in scripts/debian-packages.txt
 #   2. ONNX Runtime 1.30 (libonnxruntime.so.1 from npm onnxruntime-node@1.30.0), hash-pinned, into deps/
-#   3. NuGet restore and build of the solution
+#   3. sample footage (vtest.avi, basketball1/2.png, messi5.jpg) from opencv-doc into media/
+#      and the native shims (CMake, native/build/)
+#   4. NuGet restore and build of the solution
 # Only Debian apt, npm and NuGet are contacted. Re-running does nothing that is already done.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -52,7 +54,22 @@ else
   log "ONNX Runtime $ORT_VERSION installed into $ort_dir"
 fi
 
-# ---- 3. NuGet restore + build -------------------------------------------------------------------
+# ---- 3. Sample footage from Debian's opencv-doc ---------------------------------------------------
+mkdir -p media
+for f in vtest.avi basketball1.png basketball2.png messi5.jpg; do
+  src="/usr/share/doc/opencv-doc/examples/data/$f"
+  [ -f "media/$f" ] && cmp -s "$src" "media/$f" && continue
+  [ -f "$src" ] || { log "ERROR: $src missing (is opencv-doc installed?)"; exit 1; }
+  cp "$src" "media/$f.partial" && mv -f "media/$f.partial" "media/$f"
+  log "media/$f copied from opencv-doc"
+done
+
+# ---- 3b. Native shims (CMake) --------------------------------------------------------------------
+log "building native shims (native/build)"
+cmake -S native -B native/build -DCMAKE_BUILD_TYPE=Release >/dev/null
+cmake --build native/build -j "$(nproc)" >/dev/null
+
+# ---- 4. NuGet restore + build -------------------------------------------------------------------
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 log "building PoseLive.sln (Release)"
 dotnet build PoseLive.sln -c Release -nologo -v minimal -clp:ErrorsOnly
