@@ -505,6 +505,9 @@ static int drain_packets(pl_encoder *e)
             set_error(r, "encoding");
             return r;
         }
+        /* Without a duration the MP4 edit list ends at the last frame's start and drops that frame. */
+        if (e->pkt->duration <= 0 && e->enc->framerate.num > 0 && e->enc->framerate.den > 0)
+            e->pkt->duration = av_rescale_q(1, av_inv_q(e->enc->framerate), e->enc->time_base);
         av_packet_rescale_ts(e->pkt, e->enc->time_base, e->st->time_base);
         e->pkt->stream_index = e->st->index;
         r = av_interleaved_write_frame(e->fmt, e->pkt);

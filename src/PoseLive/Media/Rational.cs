@@ -16,6 +16,9 @@ public readonly record struct Rational(int Num, int Den)
     /// <summary>A time as ticks of this time base (rounded to nearest).</summary>
     public long FromTimeSpan(TimeSpan t) => (long)Math.Round((decimal)t.Ticks * Den / ((decimal)Num * TimeSpan.TicksPerSecond));
 
+    /// <summary>The first tick of this time base at or after <paramref name="t"/>.</summary>
+    public long CeilingFromTimeSpan(TimeSpan t) => (long)Math.Ceiling((decimal)t.Ticks * Den / ((decimal)Num * TimeSpan.TicksPerSecond));
+
     /// <summary>Converts <paramref name="ticks"/> from this time base to <paramref name="to"/> (rounded to nearest).</summary>
     public long Rescale(long ticks, Rational to) => (long)Math.Round((decimal)ticks * Num * to.Den / ((decimal)Den * to.Num));
 

@@ -146,7 +146,7 @@ public sealed class VideoSource : IDisposable
     /// </summary>
     public void Seek(TimeSpan time)
     {
-        long target = _timeBase.FromTimeSpan(time) + (Video.StartTime ?? 0);
+        long target = _timeBase.CeilingFromTimeSpan(time) + (Video.StartTime ?? 0);
         _native.Seek(target);
         _seekTarget = target;
         _lastPts = null;
