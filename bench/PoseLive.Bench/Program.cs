@@ -1,8 +1,42 @@
 using BenchmarkDotNet.Running;
+using PoseLive.Bench.Ratios;
 
 namespace PoseLive.Bench;
 
+/// <summary>
+/// `ratio NAME …` runs a one-run ratio benchmark (physical reference measured in the same run);
+/// anything else goes to BenchmarkDotNet (e.g. --filter '*OrtRunOverhead*').
+/// </summary>
 internal static class Program
 {
-    private static void Main(string[] args) => BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+    private static int Main(string[] args)
+    {
+        if (args.Length >= 2 && args[0] == "ratio")
+        {
+            return args[1] switch
+            {
+                "decode" => DecodeRatio.Run(args.Length > 2 ? args[2] : FindMedia("vtest.avi"), 5),
+                "ort-overhead" => OrtOverheadRatio.Run(rounds: 201, callsPerBlock: 200),
+                _ => Usage(),
+            };
+        }
+        BenchmarkSwitcher.FromAssembly(typeof(Program).Assembly).Run(args);
+        return 0;
+    }
+
+    private static int Usage()
+    {
+        Console.Error.WriteLine("usage: PoseLive.Bench ratio decode [FILE] | ratio ort-overhead | BenchmarkDotNet arguments");
+        return 2;
+    }
+
+    private static string FindMedia(string name)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var p = Path.Combine(dir.FullName, "media", name);
+            if (File.Exists(p)) return p;
+        }
+        throw new FileNotFoundException($"media/{name} not found: run scripts/setup.sh");
+    }
 }

@@ -19,6 +19,7 @@ public static class PoseLiveCli
         var root = new RootCommand("PoseLive: real-time video pose tracking (detect, estimate, track, smooth, render, annotate).")
         {
             DoctorCommand.Create(),
+            ProbeCommand.Create(),
         };
         // --version prints PoseLive's version (the default reads the entry assembly, wrong when hosted).
         foreach (var option in root.Options.OfType<VersionOption>()) option.Action = new PrintVersion();

@@ -38,9 +38,40 @@ public class CliTests
         Assert.Contains("--colour", err);
     }
 
+    [Fact]
+    public void Probe_counts_the_frames_of_vtest()
+    {
+        var path = PoseLive.Tests.TestSupport.MediaFiles.Sample("vtest.avi");
+        var (code, output, _) = Run("probe", path, "--count-frames");
+        Assert.Equal(0, code);
+        Assert.Contains("format avi, duration 79.500 s", output);
+        Assert.Contains("video msmpeg4v3 768x576 yuv420p, 10 fps, time base 1/10", output);
+        Assert.Contains("frames 795 (counted)", output);
+    }
+
+    [Fact]
+    public void Probe_json_lists_streams()
+    {
+        var (code, output, _) = Run("probe", "testsrc2=size=96x64:rate=25", "--format", "lavfi", "--json");
+        Assert.Equal(0, code);
+        using var doc = System.Text.Json.JsonDocument.Parse(output);
+        var video = doc.RootElement.GetProperty("streams")[0];
+        Assert.Equal(96, video.GetProperty("width").GetInt32());
+        Assert.Equal(25.0, video.GetProperty("fps").GetDouble());
+    }
+
+    [Fact]
+    public void Probe_of_a_missing_file_fails_naming_it()
+    {
+        var (code, _, err) = Run("probe", "/nonexistent/clip.mp4");
+        Assert.Equal(1, code);
+        Assert.Contains("/nonexistent/clip.mp4: file does not exist", err);
+    }
+
     [Theory]
     [InlineData("--help")]
     [InlineData("doctor", "--help")]
+    [InlineData("probe", "--help")]
     public void Every_verb_has_help(params string[] args)
     {
         var (code, output, _) = Run(args);

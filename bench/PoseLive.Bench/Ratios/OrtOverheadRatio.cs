@@ -1,0 +1,49 @@
+using System.Diagnostics;
+using System.Globalization;
+using PoseLive.Bench.Inference;
+
+namespace PoseLive.Bench.Ratios;
+
+/// <summary>
+/// Interleaved A/B measurement of <see cref="OrtRunOverheadBenchmark"/>: blocks of raw C-API runs and
+/// blocks of SessionBinding runs alternate (order flipped each round), and the ratio of the median
+/// block times is reported. Robust against the machine's drift and noise, which a sequential
+/// benchmark on 2 shared cores is not.
+/// </summary>
+internal static class OrtOverheadRatio
+{
+    public static int Run(int rounds, int callsPerBlock)
+    {
+        var b = new OrtRunOverheadBenchmark();
+        b.Setup();
+        for (int i = 0; i < 2000; i++) { b.RawCApi(); b.PoseLiveBinding(); } // warm-up
+        var raw = new List<double>();
+        var ours = new List<double>();
+        for (int r = 0; r < rounds; r++)
+        {
+            if (r % 2 == 0) { raw.Add(Block(b.RawCApi, callsPerBlock)); ours.Add(Block(b.PoseLiveBinding, callsPerBlock)); }
+            else { ours.Add(Block(b.PoseLiveBinding, callsPerBlock)); raw.Add(Block(b.RawCApi, callsPerBlock)); }
+        }
+        b.Cleanup();
+        double mRaw = Median(raw), mOurs = Median(ours);
+        var inv = CultureInfo.InvariantCulture;
+        Console.WriteLine(string.Format(inv, "ORT Run overhead, {0} rounds x {1} calls, 3x3 conv 1x3x64x48 -> 16 ch, 1 thread", rounds, callsPerBlock));
+        Console.WriteLine(string.Format(inv, "  raw C API Run      : median {0:F2} us/call", mRaw));
+        Console.WriteLine(string.Format(inv, "  SessionBinding.Run : median {0:F2} us/call", mOurs));
+        Console.WriteLine(string.Format(inv, "  ratio: {0:F4}   (target <= 1.03)", mOurs / mRaw));
+        return 0;
+    }
+
+    private static double Block(Action run, int calls)
+    {
+        var sw = Stopwatch.StartNew();
+        for (int i = 0; i < calls; i++) run();
+        return sw.Elapsed.TotalMicroseconds / calls;
+    }
+
+    private static double Median(List<double> v)
+    {
+        v.Sort();
+        return v.Count % 2 == 1 ? v[v.Count / 2] : (v[v.Count / 2 - 1] + v[v.Count / 2]) / 2;
+    }
+}
