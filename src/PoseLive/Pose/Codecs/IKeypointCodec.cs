@@ -1,0 +1,70 @@
+namespace PoseLive.Pose.Codecs;
+
+/// <summary>
+/// A keypoint codec (MMPose style): the same object turns keypoints into training targets
+/// (<see cref="Encode"/>) and network outputs back into keypoints (<see cref="Decode"/>), so training and
+/// inference cannot disagree. Keypoints are in network-input pixels; the coordinate convention between
+/// input and heatmap is the codec's contract (<see cref="Convention"/>). Outputs are [K·C, H, W] for one
+/// instance, C = <see cref="ChannelsPerKeypoint"/>.
+/// </summary>
+public interface IKeypointCodec
+{
+    string Name { get; }
+    int InputWidth { get; }
+    int InputHeight { get; }
+    int HeatmapWidth { get; }
+    int HeatmapHeight { get; }
+    int ChannelsPerKeypoint { get; }
+    Geometry.CropConvention Convention { get; }
+
+    /// <summary>
+    /// Writes the target for <paramref name="keypoints"/> (input pixels; Score &gt; 0 = labelled) into
+    /// <paramref name="target"/> (K·C·H·W) and per-keypoint loss weights (0 for unlabelled or outside).
+    /// </summary>
+    void Encode(ReadOnlySpan<Keypoint> keypoints, Span<float> target, Span<float> weights);
+
+    /// <summary>Decodes one instance's output (K·C·H·W) into keypoints in input pixels; missing ones are <see cref="Keypoint.Missing"/>.</summary>
+    void Decode(ReadOnlySpan<float> output, Span<Keypoint> keypoints);
+}
+
+/// <summary>Size bookkeeping shared by the codecs.</summary>
+public abstract class KeypointCodecBase : IKeypointCodec
+{
+    protected KeypointCodecBase(int inputWidth, int inputHeight, int heatmapWidth, int heatmapHeight)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(heatmapWidth, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(heatmapHeight, 2);
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputWidth, heatmapWidth);
+        ArgumentOutOfRangeException.ThrowIfLessThan(inputHeight, heatmapHeight);
+        InputWidth = inputWidth;
+        InputHeight = inputHeight;
+        HeatmapWidth = heatmapWidth;
+        HeatmapHeight = heatmapHeight;
+    }
+
+    public abstract string Name { get; }
+    public int InputWidth { get; }
+    public int InputHeight { get; }
+    public int HeatmapWidth { get; }
+    public int HeatmapHeight { get; }
+    public virtual int ChannelsPerKeypoint => 1;
+    public virtual Geometry.CropConvention Convention => Geometry.CropConvention.Standard;
+
+    protected int Plane => HeatmapWidth * HeatmapHeight;
+
+    public abstract void Encode(ReadOnlySpan<Keypoint> keypoints, Span<float> target, Span<float> weights);
+    public abstract void Decode(ReadOnlySpan<float> output, Span<Keypoint> keypoints);
+
+    /// <summary>Number of keypoints in an output of this codec, checking the length.</summary>
+    protected int KeypointCount(int outputLength, int keypointSpanLength)
+    {
+        int per = ChannelsPerKeypoint * Plane;
+        if (outputLength % per != 0 || outputLength / per != keypointSpanLength)
+            throw new ArgumentException($"{Name}: output of {outputLength} values is not {keypointSpanLength} keypoints × {ChannelsPerKeypoint} × {HeatmapHeight}×{HeatmapWidth}.");
+        return keypointSpanLength;
+    }
+
+    /// <summary>Heatmap → input scale of the standard convention (input/heatmap per axis).</summary>
+    protected double StrideX => (double)InputWidth / HeatmapWidth;
+    protected double StrideY => (double)InputHeight / HeatmapHeight;
+}

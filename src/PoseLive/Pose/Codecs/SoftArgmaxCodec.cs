@@ -1,0 +1,47 @@
+namespace PoseLive.Pose.Codecs;
+
+/// <summary>
+/// LPN's β-soft-argmax: decode = expectation of the pixel grid under softmax(β·h) (β = 160), score = the
+/// heatmap maximum; encode = unbiased Gaussian at x/stride (as DARK). Standard convention.
+/// </summary>
+public sealed class SoftArgmaxCodec(int inputWidth, int inputHeight, int heatmapWidth, int heatmapHeight, double sigma = 2.0, double beta = 160.0)
+    : KeypointCodecBase(inputWidth, inputHeight, heatmapWidth, heatmapHeight)
+{
+    public double Sigma { get; } = sigma;
+    public double Beta { get; } = beta;
+    public override string Name => "soft-argmax";
+
+    public override void Encode(ReadOnlySpan<Keypoint> keypoints, Span<float> target, Span<float> weights)
+    {
+        int k = KeypointCount(target.Length, keypoints.Length);
+        for (int j = 0; j < k; j++)
+        {
+            var map = target.Slice(j * Plane, Plane);
+            var kp = keypoints[j];
+            if (kp.IsMissing || kp.Score <= 0) { map.Clear(); weights[j] = 0; continue; }
+            weights[j] = HeatmapMath.DrawGaussian(map, HeatmapWidth, HeatmapHeight, kp.X / StrideX, kp.Y / StrideY, Sigma) ? 1 : 0;
+        }
+    }
+
+    public override void Decode(ReadOnlySpan<float> output, Span<Keypoint> keypoints)
+    {
+        int k = KeypointCount(output.Length, keypoints.Length);
+        int w = HeatmapWidth;
+        for (int j = 0; j < k; j++)
+        {
+            var map = output.Slice(j * Plane, Plane);
+            float max = float.NegativeInfinity;
+            foreach (var v in map) max = Math.Max(max, v);
+            if (!(max > 0)) { keypoints[j] = Keypoint.Missing; continue; }
+            double sum = 0, sx = 0, sy = 0;
+            for (int i = 0; i < map.Length; i++)
+            {
+                double p = Math.Exp(Beta * (map[i] - max)); // shifted by the max: no overflow
+                sum += p;
+                sx += p * (i % w);
+                sy += p * (i / w);
+            }
+            keypoints[j] = new Keypoint((float)(sx / sum * StrideX), (float)(sy / sum * StrideY), max);
+        }
+    }
+}
