@@ -68,10 +68,38 @@ public class CliTests
         Assert.Contains("/nonexistent/clip.mp4: file does not exist", err);
     }
 
+    [Fact]
+    public void Eval_prints_the_coco_table_and_writes_json()
+    {
+        using var dir = new PoseLive.Tests.TestSupport.TestData.TempDir();
+        var gts = new[] { PoseLive.Tests.Coco.CocoScenes.Gt(1, 1, 10, 10, 60), PoseLive.Tests.Coco.CocoScenes.Gt(2, 1, 200, 10, 60) };
+        PoseLive.Coco.CocoWriter.WriteGroundTruth(dir.File("gt.json"), PoseLive.Tests.Coco.CocoScenes.Dataset(gts, 1));
+        PoseLive.Coco.CocoWriter.WriteResults(dir.File("dt.json"), [PoseLive.Tests.Coco.CocoScenes.Dt(gts[0], 0.9)]);
+        var (code, output, _) = Run("eval", "--gt", dir.File("gt.json"), "--dt", dir.File("dt.json"), "--json", dir.File("stats.json"), "--pck", "0.05");
+        Assert.Equal(0, code);
+        Assert.Contains("Average Precision  (AP) @[ IoU=0.50:0.95 | area=   all | maxDets= 20 ] = 0.505", output);
+        Assert.Contains("Average Recall     (AR) @[ IoU=0.50:0.95 | area=   all | maxDets= 20 ] = 0.500", output);
+        Assert.Contains("PCK@0.05 (bbox): accuracy over all labelled keypoints = 0.5000", output);
+        using var stats = System.Text.Json.JsonDocument.Parse(File.ReadAllText(dir.File("stats.json")));
+        Assert.Equal(51.0 / 101, stats.RootElement.GetProperty("AP").GetDouble(), 12);
+    }
+
+    [Fact]
+    public void Eval_of_a_malformed_file_fails_naming_it()
+    {
+        using var dir = new PoseLive.Tests.TestSupport.TestData.TempDir();
+        File.WriteAllText(dir.File("gt.json"), "{\"images\": 3}");
+        var (code, _, err) = Run("eval", "--gt", dir.File("gt.json"), "--dt", dir.File("gt.json"));
+        Assert.Equal(1, code);
+        Assert.Contains("gt.json: 'images' must be an array", err);
+        Assert.Equal(2, Run("eval", "--gt", dir.File("gt.json")).Code); // --dt missing: usage
+    }
+
     [Theory]
     [InlineData("--help")]
     [InlineData("doctor", "--help")]
     [InlineData("probe", "--help")]
+    [InlineData("eval", "--help")]
     public void Every_verb_has_help(params string[] args)
     {
         var (code, output, _) = Run(args);

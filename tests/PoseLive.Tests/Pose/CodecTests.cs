@@ -44,6 +44,47 @@ public class CodecTests
     }
 
     [Fact]
+    public void Local_dark_refinement_equals_the_full_map_definition_and_the_simd_blur_equals_a_naive_one()
+    {
+        var codec = new DarkCodec(InW, InH, HmW, HmH, Sigma);
+        var rng = new Random(9);
+        foreach (var (mx, my) in Centres(40, 8))
+        {
+            var map = IdealGaussian(mx, my);
+            for (int i = 0; i < map.Length; i++) map[i] += (float)(rng.NextDouble() * 0.02); // a noisy, realistic output
+            var (px, py, _) = HeatmapMath.Argmax(map, HmW);
+
+            var full = (float[])map.Clone();                               // DARK as defined: blur, rescale, log, Taylor
+            HeatmapMath.BlurPreservingMax(full, HmW, HmH, 11, new float[full.Length]);
+            var naive = NaiveBlur(map, 11);
+            float scale = map.Max() / naive.Max();
+            for (int i = 0; i < full.Length; i++) Assert.True(Math.Abs(naive[i] * scale - full[i]) <= 1e-5, $"blur differs at {i}");
+            for (int i = 0; i < full.Length; i++) full[i] = MathF.Log(Math.Max(full[i], 1e-10f));
+            var expected = HeatmapMath.TaylorRefine(full, HmW, HmH, px, py);
+
+            var actual = codec.Refine(map, px, py);
+            Assert.True(Math.Abs(expected.X - actual.X) <= 1e-3 && Math.Abs(expected.Y - actual.Y) <= 1e-3, $"{expected} vs {actual}");
+        }
+    }
+
+    private static float[] NaiveBlur(float[] map, int size)
+    {
+        var k = HeatmapMath.GaussianKernel(size);
+        int r = size / 2;
+        var result = new float[map.Length];
+        for (int y = 0; y < HmH; y++)
+        for (int x = 0; x < HmW; x++)
+        {
+            double acc = 0;
+            for (int j = -r; j <= r; j++)
+            for (int i = -r; i <= r; i++)
+                if (x + i >= 0 && x + i < HmW && y + j >= 0 && y + j < HmH) acc += map[(y + j) * HmW + x + i] * k[i + r] * k[j + r];
+            result[y * HmW + x] = (float)acc;
+        }
+        return result;
+    }
+
+    [Fact]
     public void Msra_quarter_rule_shows_exactly_its_theoretical_bias()
     {
         var codec = new MsraHeatmapCodec(InW, InH, HmW, HmH, Sigma);

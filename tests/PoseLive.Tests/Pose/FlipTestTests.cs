@@ -23,8 +23,6 @@ public class FlipTestTests
         double sum = 0;
         const int n = 200;
         var back = new float[HmW * HmH];
-        var work = new float[HmW * HmH];
-        var scratch = new float[HmW * HmH];
         for (int i = 0; i < n; i++)
         {
             double x = 40 + rng.NextDouble() * 110, y = 40 + rng.NextDouble() * 170;   // input px
@@ -33,7 +31,7 @@ public class FlipTestTests
             var flippedOutput = Gaussian(flippedX * toHmX, y * toHmY);                 // a perfect network's answer there
             FlipTest.FlipBack(flippedOutput, back, HmW, HmH, 1, [0], alignment);
             var (px, py, _) = HeatmapMath.Argmax(back, HmW);
-            var (dx, _) = dark.Refine(back, px, py, work, scratch);
+            var (dx, _) = dark.Refine(back, px, py);
             sum += dx - x * toHmX;
         }
         return sum / n;

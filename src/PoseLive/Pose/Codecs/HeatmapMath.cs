@@ -51,30 +51,31 @@ public static class HeatmapMath
         for (int i = 0; i < kernel; i++) sum += k[i] = (float)Math.Exp(-(i - r) * (i - r) / (2 * sigma * sigma));
         for (int i = 0; i < kernel; i++) k[i] = (float)(k[i] / sum);
         var tmp = scratch[..map.Length];
-        for (int y = 0; y < height; y++)          // horizontal pass
-        for (int x = 0; x < width; x++)
+        tmp.Clear();
+        // horizontal pass: each tap adds a shifted copy of the row (zero padding = clipped ranges), SIMD
+        for (int y = 0; y < height; y++)
         {
-            float acc = 0;
+            var src = map.Slice(y * width, width);
+            var dst = tmp.Slice(y * width, width);
             for (int i = -r; i <= r; i++)
             {
-                int xx = x + i;
-                if ((uint)xx < (uint)width) acc += map[y * width + xx] * k[i + r];
+                int from = Math.Max(0, -i), to = Math.Min(width, width - i); // dst[x] += k · src[x + i]
+                if (to > from) AddScaled(dst[from..to], src[(from + i)..(to + i)], k[i + r]);
             }
-            tmp[y * width + x] = acc;
         }
-        float blurredMax = float.NegativeInfinity;
-        for (int y = 0; y < height; y++)          // vertical pass
-        for (int x = 0; x < width; x++)
+        // vertical pass: each tap adds a shifted row, SIMD along the row
+        map.Clear();
+        for (int y = 0; y < height; y++)
         {
-            float acc = 0;
+            var dst = map.Slice(y * width, width);
             for (int i = -r; i <= r; i++)
             {
                 int yy = y + i;
-                if ((uint)yy < (uint)height) acc += tmp[yy * width + x] * k[i + r];
+                if ((uint)yy < (uint)height) AddScaled(dst, tmp.Slice(yy * width, width), k[i + r]);
             }
-            map[y * width + x] = acc;
-            blurredMax = Math.Max(blurredMax, acc);
         }
+        float blurredMax = float.NegativeInfinity;
+        foreach (var v in map) blurredMax = Math.Max(blurredMax, v);
         if (blurredMax > 0)
         {
             float f = originalMax / blurredMax;
@@ -82,14 +83,62 @@ public static class HeatmapMath
         }
     }
 
+    /// <summary>acc[i] += k · src[i], vectorised.</summary>
+    public static void AddScaled(Span<float> acc, ReadOnlySpan<float> src, float k)
+    {
+        int i = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated && acc.Length >= System.Numerics.Vector<float>.Count)
+        {
+            var vk = new System.Numerics.Vector<float>(k);
+            int n = System.Numerics.Vector<float>.Count;
+            for (; i <= acc.Length - n; i += n)
+                (new System.Numerics.Vector<float>(acc[i..]) + vk * new System.Numerics.Vector<float>(src[i..])).CopyTo(acc[i..]);
+        }
+        for (; i < acc.Length; i++) acc[i] += k * src[i];
+    }
+
+    /// <summary>
+    /// The blurred value (zero padding, OpenCV kernel of size <paramref name="kernel"/>) at one pixel.
+    /// Unnormalised by the max: a constant factor, which a log-domain derivative ignores.
+    /// </summary>
+    public static float BlurredAt(ReadOnlySpan<float> map, int width, int height, int x, int y, ReadOnlySpan<float> kernel1D)
+    {
+        int r = kernel1D.Length / 2;
+        float acc = 0;
+        for (int j = -r; j <= r; j++)
+        {
+            int yy = y + j;
+            if ((uint)yy >= (uint)height) continue;
+            float row = 0;
+            for (int i = -r; i <= r; i++)
+            {
+                int xx = x + i;
+                if ((uint)xx < (uint)width) row += map[yy * width + xx] * kernel1D[i + r];
+            }
+            acc += row * kernel1D[j + r];
+        }
+        return acc;
+    }
+
+    /// <summary>OpenCV's 1-D Gaussian kernel for an odd size (σ = 0.3((k−1)/2 − 1) + 0.8), normalised.</summary>
+    public static float[] GaussianKernel(int size)
+    {
+        if (size < 3 || size % 2 == 0) throw new ArgumentException("Blur kernel must be odd and ≥ 3.", nameof(size));
+        int r = size / 2;
+        double sigma = 0.3 * ((size - 1) * 0.5 - 1) + 0.8, sum = 0;
+        var k = new double[size];
+        for (int i = 0; i < size; i++) sum += k[i] = Math.Exp(-(i - r) * (i - r) / (2 * sigma * sigma));
+        return k.Select(v => (float)(v / sum)).ToArray();
+    }
+
     /// <summary>
     /// DARK's second-order Taylor step on a log-heatmap at integer (px, py): μ = p − H⁻¹∇ with central
     /// differences (second derivatives over ±2). Applied only when 1 &lt; px &lt; W−2 and 1 &lt; py &lt; H−2
     /// and the Hessian is invertible; otherwise returns (px, py).
     /// </summary>
-    public static (double X, double Y) TaylorRefine(ReadOnlySpan<float> logMap, int width, int height, int px, int py)
+    public static (double X, double Y) TaylorRefine(ReadOnlySpan<float> logMap, int width, int height, int px, int py, bool checkBorder = true)
     {
-        if (!(1 < px && px < width - 2 && 1 < py && py < height - 2)) return (px, py);
+        if (checkBorder && !(1 < px && px < width - 2 && 1 < py && py < height - 2)) return (px, py);
         int c = py * width + px;
         double dx = 0.5 * (logMap[c + 1] - logMap[c - 1]);
         double dy = 0.5 * (logMap[c + width] - logMap[c - width]);

@@ -34,8 +34,11 @@ public sealed class SoftArgmaxCodec(int inputWidth, int inputHeight, int heatmap
             foreach (var v in map) max = Math.Max(max, v);
             if (!(max > 0)) { keypoints[j] = Keypoint.Missing; continue; }
             double sum = 0, sx = 0, sy = 0;
+            // weights below e^-40 (relative to the peak's 1) change nothing at double precision: skip their exp
+            float floor = (float)(max - 40.0 / Beta);
             for (int i = 0; i < map.Length; i++)
             {
+                if (map[i] < floor) continue;
                 double p = Math.Exp(Beta * (map[i] - max)); // shifted by the max: no overflow
                 sum += p;
                 sx += p * (i % w);

@@ -3,9 +3,10 @@ using System.Buffers;
 namespace PoseLive.Pose.Geometry;
 
 /// <summary>
-/// Crop-and-resize of packed RGB24 frames into network input tensors, with bilinear sampling exactly
-/// like cv2.warpAffine(INTER_LINEAR, BORDER_CONSTANT 0): output pixel (x, y) samples the image at
-/// InputToImage(x, y), pixel centres on integers, outside pixels read as 0. Several crops fill
+/// Crop-and-resize of packed RGB24 frames into network input tensors, with bilinear sampling as
+/// cv2.warpAffine(INTER_LINEAR, BORDER_CONSTANT 0) maps it: output pixel (x, y) samples the image at
+/// InputToImage(x, y), pixel centres on integers, outside pixels read as 0. Weights are exact floats
+/// (OpenCV quantises them to 1/32, so its values can differ by a fraction of a grey level). Several crops fill
 /// consecutive batch entries of one tensor. Row strides of the frame are honoured. Each output row is
 /// sampled into a scratch row, then written out in the tensor's layout.
 /// </summary>
@@ -90,9 +91,10 @@ public static class CropSampler
     private static void SampleRow(ReadOnlySpan<byte> rgb, int width, int height, int stride, Affine2D m, int y, Span<float> row)
     {
         int w = row.Length / 3;
-        double sx = m.B * y + m.C, sy = m.E * y + m.F; // source coordinates advance linearly along a row
-        for (int x = 0; x < w; x++, sx += m.A, sy += m.D)
+        double rowX = m.B * y + m.C, rowY = m.E * y + m.F; // source coordinates are affine in x: computed exactly per pixel
+        for (int x = 0; x < w; x++)
         {
+            double sx = rowX + m.A * x, sy = rowY + m.D * x;
             int x0 = (int)Math.Floor(sx), y0 = (int)Math.Floor(sy);
             float fx = (float)(sx - x0), fy = (float)(sy - y0);
             float r, g, b;

@@ -1,0 +1,102 @@
+using System.Text.Json;
+
+namespace PoseLive.Coco;
+
+/// <summary>Typed, validated field access on one JSON element; every error names the file and the element.</summary>
+internal sealed class JsonFields(JsonElement element, string file, string where)
+{
+    public string Where => where;
+
+    public CocoFormatException Error(string problem) => new($"{file}: {where}: {problem}");
+
+    public bool Has(string name) => element.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null;
+
+    private JsonElement Get(string name) =>
+        element.TryGetProperty(name, out var v) && v.ValueKind != JsonValueKind.Null ? v : throw Error($"missing field '{name}'");
+
+    public long Long(string name)
+    {
+        var v = Get(name);
+        if (v.ValueKind != JsonValueKind.Number) throw Error($"'{name}' must be an integer, got {Describe(v)}");
+        if (v.TryGetInt64(out var l)) return l;
+        if (v.TryGetDouble(out var d) && d == Math.Floor(d) && Math.Abs(d) < 9e15) return (long)d;
+        throw Error($"'{name}' must be an integer, got {v.GetRawText()}");
+    }
+
+    public int Int(string name) => checked((int)Long(name));
+
+    public double Double(string name)
+    {
+        var v = Get(name);
+        if (v.ValueKind != JsonValueKind.Number) throw Error($"'{name}' must be a number, got {Describe(v)}");
+        double d = v.GetDouble();
+        if (!double.IsFinite(d)) throw Error($"'{name}' is not finite");
+        return d;
+    }
+
+    public string String(string name)
+    {
+        var v = Get(name);
+        return v.ValueKind == JsonValueKind.String ? v.GetString()! : throw Error($"'{name}' must be a string, got {Describe(v)}");
+    }
+
+    public bool Flag(string name)
+    {
+        var v = Get(name);
+        return v.ValueKind switch
+        {
+            JsonValueKind.True => true,
+            JsonValueKind.False => false,
+            JsonValueKind.Number when v.TryGetInt32(out var i) && (i == 0 || i == 1) => i == 1,
+            _ => throw Error($"'{name}' must be 0, 1, true or false, got {v.GetRawText()}"),
+        };
+    }
+
+    /// <summary>An array of finite numbers, optionally of an exact length.</summary>
+    public float[] Numbers(string name, int? length = null, string? lengthReason = null)
+    {
+        var v = Get(name);
+        if (v.ValueKind != JsonValueKind.Array) throw Error($"'{name}' must be an array of numbers, got {Describe(v)}");
+        int n = v.GetArrayLength();
+        if (length is int expected && n != expected)
+            throw Error($"'{name}' has {n} values, expected {expected}{(lengthReason is null ? "" : $" ({lengthReason})")}");
+        var result = new float[n];
+        int i = 0;
+        foreach (var item in v.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.Number) throw Error($"{name}[{i}] must be a number, got {Describe(item)}");
+            double d = item.GetDouble();
+            if (!double.IsFinite(d) || Math.Abs(d) > float.MaxValue) throw Error($"{name}[{i}] is not a finite number");
+            result[i++] = (float)d;
+        }
+        return result;
+    }
+
+    public string[] Strings(string name)
+    {
+        var v = Get(name);
+        if (v.ValueKind != JsonValueKind.Array) throw Error($"'{name}' must be an array of strings, got {Describe(v)}");
+        return v.EnumerateArray().Select((s, i) => s.ValueKind == JsonValueKind.String ? s.GetString()! : throw Error($"{name}[{i}] must be a string")).ToArray();
+    }
+
+    public int[][] Pairs(string name)
+    {
+        var v = Get(name);
+        if (v.ValueKind != JsonValueKind.Array) throw Error($"'{name}' must be an array of [a, b] pairs");
+        return v.EnumerateArray().Select((p, i) =>
+        {
+            if (p.ValueKind != JsonValueKind.Array || p.GetArrayLength() != 2 || p.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.Number))
+                throw Error($"{name}[{i}] must be a pair of integers");
+            return p.EnumerateArray().Select(x => x.GetInt32()).ToArray();
+        }).ToArray();
+    }
+
+    private static string Describe(JsonElement v) => v.ValueKind switch
+    {
+        JsonValueKind.String => $"string \"{v.GetString()}\"",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.Object => "an object",
+        JsonValueKind.True or JsonValueKind.False => v.GetRawText(),
+        _ => v.GetRawText(),
+    };
+}
