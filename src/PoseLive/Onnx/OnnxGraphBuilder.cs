@@ -40,6 +40,17 @@ public sealed class OnnxGraphBuilder
         return name;
     }
 
+    /// <summary>Declares a graph output whose shape is left to the runtime's shape inference.</summary>
+    public string OutputOfUnknownShape(string name, OnnxDataType type)
+    {
+        RequireDefined(name, "graph output");
+        _graph.Output.Add(new ValueInfoProto { Name = name, Type = new TypeProto { TensorType = new TensorTypeProto { ElemType = type } } });
+        return name;
+    }
+
+    /// <summary>Whether a value name is already defined.</summary>
+    public bool IsDefined(string name) => _defined.Contains(name);
+
     /// <summary>Adds a constant tensor (weights) to the graph.</summary>
     public string Initializer<T>(string name, ReadOnlySpan<T> values, params long[] dims) where T : unmanaged
     {
@@ -88,6 +99,16 @@ public sealed class OnnxGraphBuilder
         _graph.Node.Add(node);
         if (!string.IsNullOrEmpty(domain) && !_opsets.ContainsKey(domain)) _opsets[domain] = 1;
         return names;
+    }
+
+    /// <summary>Drops initialisers that no node or output reads (e.g. constants an importer replaced); returns how many.</summary>
+    public int RemoveUnusedInitializers()
+    {
+        var used = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var n in _graph.Node) foreach (var i in n.Input) used.Add(i);
+        foreach (var o in _graph.Output) used.Add(o.Name);
+        int removed = _graph.Initializer.RemoveAll(t => !used.Contains(t.Name));
+        return removed;
     }
 
     /// <summary>Imports an additional operator domain at a version.</summary>
