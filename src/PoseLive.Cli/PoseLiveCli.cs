@@ -21,6 +21,8 @@ public static class PoseLiveCli
             DoctorCommand.Create(),
             ProbeCommand.Create(),
             EvalCommand.Create(),
+            ModelsCommand.Create(),
+            PoseCommand.Create(),
         };
         // --version prints PoseLive's version (the default reads the entry assembly, wrong when hosted).
         foreach (var option in root.Options.OfType<VersionOption>()) option.Action = new PrintVersion();

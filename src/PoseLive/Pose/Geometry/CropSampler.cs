@@ -17,8 +17,23 @@ public static class CropSampler
         InputNormalization normalization, Span<float> output)
     {
         if (crops.Count == 0) return;
-        int w = crops[0].InputWidth, h = crops[0].InputHeight, plane = w * h;
-        Check(rgb, width, height, stride, crops, output.Length, w, h);
+        Check(rgb, width, height, stride, crops, output.Length, crops[0].InputWidth, crops[0].InputHeight);
+        Warp(rgb, width, height, stride, crops.Select(c => c.InputToImage).ToArray(), crops[0].InputWidth, crops[0].InputHeight, normalization, output, nhwc: false);
+    }
+
+    /// <summary>
+    /// The general form: each output image n (w×h) samples the frame at maps[n](x, y); written as NCHW
+    /// (or NHWC when <paramref name="nhwc"/>) normalised floats.
+    /// </summary>
+    public static void Warp(ReadOnlySpan<byte> rgb, int width, int height, int stride, IReadOnlyList<Affine2D> maps, int w, int h,
+        InputNormalization normalization, Span<float> output, bool nhwc)
+    {
+        if (maps.Count == 0) return;
+        int plane = w * h;
+        if (stride < width * 3 || rgb.Length < stride * (height - 1) + width * 3)
+            throw new ArgumentException($"Frame buffer too small for {width}x{height} RGB24 with stride {stride}.");
+        if (output.Length < maps.Count * 3 * plane)
+            throw new ArgumentException($"Output holds {output.Length} values; {maps.Count} images of 3x{h}x{w} need {maps.Count * 3 * plane}.");
         Span<float> scale = stackalloc float[3];
         Span<float> offset = stackalloc float[3];
         Span<int> source = stackalloc int[3];
@@ -27,13 +42,20 @@ public static class CropSampler
         try
         {
             var row = rowBuffer.AsSpan(0, w * 3);
-            for (int n = 0; n < crops.Count; n++)
+            for (int n = 0; n < maps.Count; n++)
             {
-                var m = crops[n].InputToImage;
+                var m = maps[n];
                 var outN = output.Slice(n * 3 * plane, 3 * plane);
                 for (int y = 0; y < h; y++)
                 {
                     SampleRow(rgb, width, height, stride, m, y, row);
+                    if (nhwc)
+                    {
+                        var dst = outN.Slice(y * w * 3, w * 3);
+                        for (int x = 0; x < w; x++)
+                            for (int c = 0; c < 3; c++) dst[x * 3 + c] = row[x * 3 + source[c]] * scale[c] + offset[c];
+                        continue;
+                    }
                     for (int c = 0; c < 3; c++)
                     {
                         var dst = outN.Slice(c * plane + y * w, w);

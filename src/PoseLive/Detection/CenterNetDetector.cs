@@ -1,0 +1,70 @@
+using PoseLive.Inference;
+using PoseLive.Models;
+using PoseLive.Pose.Geometry;
+
+namespace PoseLive.Detection;
+
+/// <summary>
+/// Person detector over a CenterNet ONNX model described by a card: the whole frame is stretched to
+/// the input size (bilinear, as the model was trained), run, and decoded in C# (person = class 0 by default).
+/// </summary>
+public sealed class CenterNetDetector : IPersonDetector
+{
+    private readonly InferenceSession _session;
+    private readonly ModelCard _card;
+    private readonly InputNormalization _normalization;
+    private readonly float[] _input;
+    private readonly OrtTensor _inputTensor;
+    private readonly string _heatmapName, _sizeName, _offsetName;
+
+    public CenterNetDetector(ModelCard card, string onnxPath, InferenceOptions? options = null, float scoreThreshold = 0.3f, IReadOnlySet<int>? classes = null)
+    {
+        if (card.Task != "detector") throw new ModelCardException($"{card.Name}: not a detector card (task {card.Task})");
+        if (card.Input.Layout != "NHWC" || card.Input.Dtype != "float32") throw new ModelCardException($"{card.Name}: CenterNetDetector needs an NHWC float32 input");
+        _card = card;
+        Decoder = new CenterNetDecoder
+        {
+            Heads = card.Decoder == "centernet-ltrb" ? CenterNetHeads.Ltrb : card.Decoder == "centernet" ? CenterNetHeads.SizeOffset
+                : throw new ModelCardException($"{card.Name}: decoder '{card.Decoder}' is not a CenterNet decoder"),
+            Stride = card.HeatmapStride,
+            ScoreThreshold = scoreThreshold,
+            Classes = classes ?? new HashSet<int> { 0 },
+        };
+        _session = InferenceSession.FromFile(onnxPath, options);
+        _normalization = new InputNormalization(card.Input.Mean, card.Input.Std, card.Input.ColorOrder == "BGR" ? ChannelOrder.Bgr : ChannelOrder.Rgb);
+        _input = new float[card.Input.Height * card.Input.Width * 3];
+        _inputTensor = OrtTensor.Create(_input, 1, card.Input.Height, card.Input.Width, 3);
+        _heatmapName = card.Outputs.ContainsKey("heatmap") ? "heatmap" : "hm";
+        _sizeName = card.Outputs.ContainsKey("boxes") ? "boxes" : "wh";
+        _offsetName = "reg";
+    }
+
+    public CenterNetDecoder Decoder { get; }
+
+    public IReadOnlyList<Detection> Detect(ReadOnlySpan<byte> rgb, int width, int height, int stride)
+    {
+        int w = _card.Input.Width, h = _card.Input.Height;
+        // stretch: input (x, y) samples the frame at (x·W/w, y·H/h) (tf.image.resizeBilinear without half-pixel centres)
+        var map = new Affine2D((double)width / w, 0, 0, 0, (double)height / h, 0);
+        CropSampler.Warp(rgb, width, height, stride, [map], w, h, _normalization, _input, nhwc: true);
+        var outputs = _session.Run(new Dictionary<string, OrtTensor> { [_card.Input.Name] = _inputTensor });
+        try
+        {
+            var heat = outputs[_heatmapName];
+            var shape = heat.Shape;
+            ReadOnlySpan<float> offset = outputs.TryGetValue(_offsetName, out var reg) ? reg.Span<float>() : default;
+            return Decoder.Decode(heat.Span<float>(), (int)shape[1], (int)shape[2], (int)shape[3], outputs[_sizeName].Span<float>(), offset,
+                (float)width / w, (float)height / h);
+        }
+        finally
+        {
+            foreach (var t in outputs.Values) t.Dispose();
+        }
+    }
+
+    public void Dispose()
+    {
+        _inputTensor.Dispose();
+        _session.Dispose();
+    }
+}

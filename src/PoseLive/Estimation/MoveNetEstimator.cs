@@ -1,0 +1,65 @@
+using PoseLive.Inference;
+using PoseLive.Models;
+using PoseLive.Pose;
+using PoseLive.Pose.Geometry;
+
+namespace PoseLive.Estimation;
+
+/// <summary>
+/// MoveNet single-pose on person crops: each box is padded to a square (×1.25), cropped to the model's
+/// input (int32 RGB 0..255), all persons run as one batch, heads decoded in C# and mapped back to the image.
+/// </summary>
+public sealed class MoveNetEstimator : IPoseEstimator
+{
+    private readonly InferenceSession _session;
+    private readonly ModelCard _card;
+
+    public MoveNetEstimator(ModelCard card, string onnxPath, InferenceOptions? options = null)
+    {
+        if (card.Decoder != "movenet") throw new ModelCardException($"{card.Name}: decoder '{card.Decoder}' is not movenet");
+        _card = card;
+        Schema = KeypointSchema.ByName(card.KeypointSchema ?? "coco17");
+        _session = InferenceSession.FromFile(onnxPath, options);
+    }
+
+    public KeypointSchema Schema { get; }
+
+    /// <summary>Box padding before cropping.</summary>
+    public double Padding { get; init; } = 1.25;
+
+    public IReadOnlyList<PersonPose> Estimate(ReadOnlySpan<byte> rgb, int width, int height, int stride, IReadOnlyList<Detection.Detection> persons)
+    {
+        if (persons.Count == 0) return [];
+        int w = _card.Input.Width, h = _card.Input.Height, n = persons.Count;
+        var crops = persons.Select(p => TopDownCrop.FromBox(p.Box, w, h, Padding)).ToArray();
+        var input = new int[n * h * w * 3];
+        CropSampler.CropNhwcInt32(rgb, width, height, stride, crops, input);
+        using var tensor = OrtTensor.Create(input, n, h, w, 3);
+        var outputs = _session.Run(new Dictionary<string, OrtTensor> { [_card.Input.Name] = tensor });
+        try
+        {
+            var heat = outputs["heatmaps"];
+            int k = (int)heat.Shape[1], cells = (int)heat.Shape[2];
+            int plane = cells * cells;
+            var result = new List<PersonPose>(n);
+            var keypoints = new Keypoint[k];
+            for (int i = 0; i < n; i++)
+            {
+                MoveNetDecoder.Decode(heat.Span<float>().Slice(i * k * plane, k * plane), outputs["centers"].Span<float>().Slice(i * plane, plane),
+                    outputs["regression"].Span<float>().Slice(i * 2 * k * plane, 2 * k * plane), outputs["offsets"].Span<float>().Slice(i * 2 * k * plane, 2 * k * plane),
+                    k, cells, w, h, keypoints);
+                var toImage = crops[i].InputToImage;
+                var inImage = keypoints.Select(toImage.Apply).ToArray();
+                var score = new PosePrediction(inImage, persons[i].Score, persons[i].Box.Area).Rescored();
+                result.Add(new PersonPose(inImage, persons[i].Box, persons[i].Score, score));
+            }
+            return result;
+        }
+        finally
+        {
+            foreach (var t in outputs.Values) t.Dispose();
+        }
+    }
+
+    public void Dispose() => _session.Dispose();
+}
