@@ -136,7 +136,8 @@ public static class TfJsModelReader
 
         public void EnsureFullyRead()
         {
-            bool more = (_current is not null && _current.Position < _current.Length) || _index < paths.Length - 1;
+            bool more = (_current is not null && _current.Position < _current.Length) ||
+                paths.Skip(_index + 1).Any(p => File.Exists(p) && new FileInfo(p).Length > 0);
             if (more) throw new TfJsFormatException($"{file}: weight shards hold more bytes than the manifest describes (wrong or corrupt shard?)");
         }
 
