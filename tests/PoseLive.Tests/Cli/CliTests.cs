@@ -95,11 +95,51 @@ public class CliTests
         Assert.Equal(2, Run("eval", "--gt", dir.File("gt.json")).Code); // --dt missing: usage
     }
 
+    [Fact]
+    public void Models_list_and_info_show_the_installed_models()
+    {
+        var (code, output, _) = Run("models", "list");
+        Assert.Equal(0, code);
+        Assert.Contains("movenet-thunder", output);
+        Assert.Contains("centernet            detector  512x512", output);
+        (code, output, _) = Run("models", "info", "movenet-lightning");
+        Assert.Equal(0, code);
+        Assert.Contains("\"decoder\": \"movenet\"", output);
+        Assert.Equal(1, Run("models", "info", "no-such-model").Code);
+    }
+
+    [Fact]
+    public void Pose_writes_coco_results_and_an_overlay()
+    {
+        using var dir = new PoseLive.Tests.TestSupport.TestData.TempDir();
+        var (code, output, err) = Run("pose", PoseLive.Tests.TestSupport.MediaFiles.Sample("basketball2.png"), "--out", dir.File("r.json"), "--render", dir.File("o.png"), "--model", "movenet-lightning");
+        Assert.True(code == 0, err);
+        Assert.Contains("640x480, 2 people", output);
+        var results = PoseLive.Coco.CocoReader.ReadResults(dir.File("r.json"));
+        Assert.Equal(2, results.Count);
+        Assert.Equal(51, results[0].Keypoints.Length);
+        Assert.True(results[0].Score > results[1].Score);
+        using var overlay = PoseLive.Media.VideoSource.Open(dir.File("o.png"));
+        Assert.Equal((640, 480), (overlay.Video.Width, overlay.Video.Height));
+    }
+
+    [Fact]
+    public void Pose_on_a_file_that_is_not_an_image_fails_naming_it()
+    {
+        using var dir = new PoseLive.Tests.TestSupport.TestData.TempDir();
+        File.WriteAllText(dir.File("photo.jpg"), "not an image at all");
+        var (code, _, err) = Run("pose", dir.File("photo.jpg"));
+        Assert.Equal(1, code);
+        Assert.Contains("photo.jpg", err);
+    }
+
     [Theory]
     [InlineData("--help")]
     [InlineData("doctor", "--help")]
     [InlineData("probe", "--help")]
     [InlineData("eval", "--help")]
+    [InlineData("models", "fetch", "--help")]
+    [InlineData("pose", "--help")]
     public void Every_verb_has_help(params string[] args)
     {
         var (code, output, _) = Run(args);

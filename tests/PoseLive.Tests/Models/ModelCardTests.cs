@@ -1,0 +1,36 @@
+using PoseLive.Models;
+using PoseLive.Tests.TestSupport;
+
+namespace PoseLive.Tests.Models;
+
+public class ModelCardTests
+{
+    [Fact]
+    public void Installed_cards_describe_their_onnx_files_exactly()
+    {
+        var cards = ModelZoo.Installed(ModelZoo.DefaultDirectory());
+        Assert.Equal(["centernet", "movenet-lightning", "movenet-thunder"], cards.Select(c => c.Name).ToArray());
+        foreach (var card in cards)
+        {
+            var onnx = Path.Combine(ModelZoo.DefaultDirectory(), card.File);
+            using var f = File.OpenRead(onnx);
+            Assert.Equal(card.Sha256, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(f)));
+        }
+        var thunder = cards.Single(c => c.Name == "movenet-thunder");
+        Assert.Equal((256, 256, "int32", "coco17", "movenet"), (thunder.Input.Width, thunder.Input.Height, thunder.Input.Dtype, thunder.KeypointSchema, thunder.Decoder));
+    }
+
+    [Fact]
+    public void Corrupt_or_inconsistent_cards_are_named()
+    {
+        using var dir = new TestData.TempDir();
+        File.WriteAllText(dir.File("a.card.json"), "{ broken");
+        Assert.Contains("a.card.json: not a valid model card", Assert.Throws<ModelCardException>(() => ModelCard.Load(dir.File("a.card.json"))).Message);
+        var good = ModelZoo.Definitions[1].ToJson();
+        File.WriteAllText(dir.File("b.card.json"), good.Replace("\"int32\"", "\"float64\""));
+        Assert.Contains("input dtype 'float64' must be float32 or int32", Assert.Throws<ModelCardException>(() => ModelCard.Load(dir.File("b.card.json"))).Message);
+        File.WriteAllText(dir.File("c.card.json"), good.Replace("\"task\": \"pose\"", "\"task\": \"dance\""));
+        Assert.Contains("task 'dance'", Assert.Throws<ModelCardException>(() => ModelCard.Load(dir.File("c.card.json"))).Message);
+        Assert.Contains("Run `poselive models fetch`", Assert.Throws<FileNotFoundException>(() => ModelZoo.Find(dir.Path, "movenet-thunder")).Message);
+    }
+}
