@@ -17,6 +17,7 @@ internal static class Program
             {
                 "decode" => DecodeRatio.Run(args.Length > 2 ? args[2] : FindMedia("vtest.avi"), 5),
                 "ort-overhead" => OrtOverheadRatio.Run(rounds: 201, callsPerBlock: 200),
+                "models" => ModelRatio.Run(rounds: 31),
                 _ => Usage(),
             };
         }
@@ -26,7 +27,7 @@ internal static class Program
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: PoseLive.Bench ratio decode [FILE] | ratio ort-overhead | BenchmarkDotNet arguments");
+        Console.Error.WriteLine("usage: PoseLive.Bench ratio decode [FILE] | ratio ort-overhead | ratio models | BenchmarkDotNet arguments");
         return 2;
     }
 

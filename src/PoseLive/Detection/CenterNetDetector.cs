@@ -11,11 +11,11 @@ namespace PoseLive.Detection;
 public sealed class CenterNetDetector : IPersonDetector
 {
     private readonly InferenceSession _session;
+    private readonly BatchedRunner _runner;
     private readonly ModelCard _card;
     private readonly InputNormalization _normalization;
-    private readonly float[] _input;
-    private readonly OrtTensor _inputTensor;
     private readonly string _heatmapName, _sizeName, _offsetName;
+    private readonly Affine2D[] _map = new Affine2D[1];
 
     public CenterNetDetector(ModelCard card, string onnxPath, InferenceOptions? options = null, float scoreThreshold = 0.3f, IReadOnlySet<int>? classes = null)
     {
@@ -32,8 +32,7 @@ public sealed class CenterNetDetector : IPersonDetector
         };
         _session = InferenceSession.FromFile(onnxPath, options);
         _normalization = new InputNormalization(card.Input.Mean, card.Input.Std, card.Input.ColorOrder == "BGR" ? ChannelOrder.Bgr : ChannelOrder.Rgb);
-        _input = new float[card.Input.Height * card.Input.Width * 3];
-        _inputTensor = OrtTensor.Create(_input, 1, card.Input.Height, card.Input.Width, 3);
+        _runner = new BatchedRunner(_session);
         _heatmapName = card.Outputs.ContainsKey("heatmap") ? "heatmap" : "hm";
         _sizeName = card.Outputs.ContainsKey("boxes") ? "boxes" : "wh";
         _offsetName = "reg";
@@ -45,26 +44,23 @@ public sealed class CenterNetDetector : IPersonDetector
     {
         int w = _card.Input.Width, h = _card.Input.Height;
         // stretch: input (x, y) samples the frame at (x·W/w, y·H/h) (tf.image.resizeBilinear without half-pixel centres)
-        var map = new Affine2D((double)width / w, 0, 0, 0, (double)height / h, 0);
-        CropSampler.Warp(rgb, width, height, stride, [map], w, h, _normalization, _input, nhwc: true);
-        var outputs = _session.Run(new Dictionary<string, OrtTensor> { [_card.Input.Name] = _inputTensor });
-        try
-        {
-            var heat = outputs[_heatmapName];
-            var shape = heat.Shape;
-            ReadOnlySpan<float> offset = outputs.TryGetValue(_offsetName, out var reg) ? reg.Span<float>() : default;
-            return Decoder.Decode(heat.Span<float>(), (int)shape[1], (int)shape[2], (int)shape[3], outputs[_sizeName].Span<float>(), offset,
-                (float)width / w, (float)height / h);
-        }
-        finally
-        {
-            foreach (var t in outputs.Values) t.Dispose();
-        }
+        _map[0] = new Affine2D((double)width / w, 0, 0, 0, (double)height / h, 0);
+        var batch = _runner.For(1);
+        CropSampler.Warp(rgb, width, height, stride, _map, w, h, _normalization, batch.Input.Span<float>(), nhwc: true);
+        batch.Run();
+        var heat = batch.Outputs[_heatmapName];
+        var shape = heat.Shape;
+        ReadOnlySpan<float> offset = batch.Outputs.TryGetValue(_offsetName, out var reg) ? reg.Span<float>() : default;
+        return Decoder.Decode(heat.Span<float>(), (int)shape[1], (int)shape[2], (int)shape[3], batch.Outputs[_sizeName].Span<float>(), offset,
+            (float)width / w, (float)height / h);
     }
+
+    /// <summary>The model output of the last <see cref="Detect"/> (e.g. for rendering the heatmap).</summary>
+    public OrtTensor LastHeatmap => _runner.For(1).Outputs[_heatmapName];
 
     public void Dispose()
     {
-        _inputTensor.Dispose();
+        _runner.Dispose();
         _session.Dispose();
     }
 }

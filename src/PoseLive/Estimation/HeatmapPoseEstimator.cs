@@ -15,6 +15,7 @@ namespace PoseLive.Estimation;
 public sealed class HeatmapPoseEstimator : IPoseEstimator
 {
     private readonly InferenceSession _session;
+    private readonly BatchedRunner _runner;
     private readonly ModelCard _card;
     private readonly IKeypointCodec _codec;
     private readonly InputNormalization _normalization;
@@ -29,6 +30,7 @@ public sealed class HeatmapPoseEstimator : IPoseEstimator
         _normalization = new InputNormalization(card.Input.Mean, card.Input.Std, card.Input.ColorOrder == "BGR" ? ChannelOrder.Bgr : ChannelOrder.Rgb);
         _session = InferenceSession.FromFile(onnxPath, options);
         _outputName = _session.Outputs[0].Name;
+        _runner = new BatchedRunner(_session);
         FlipTestEnabled = flipTest;
     }
 
@@ -42,13 +44,13 @@ public sealed class HeatmapPoseEstimator : IPoseEstimator
         int w = _card.Input.Width, h = _card.Input.Height, n = persons.Count;
         var crops = persons.Select(p => TopDownCrop.FromBox(p.Box, w, h, convention: _codec.Convention)).ToArray();
         int batch = FlipTestEnabled ? 2 * n : n;
-        var input = new float[batch * 3 * h * w];
+        var prepared = _runner.For(batch);
+        var input = prepared.Input.Span<float>();
         CropSampler.Crop(rgb, width, height, stride, crops, _normalization, input);
         if (FlipTestEnabled)
-            for (int i = 0; i < n; i++) FlipTest.MirrorPlanes(input.AsSpan(i * 3 * h * w, 3 * h * w), input.AsSpan((n + i) * 3 * h * w, 3 * h * w), w, h);
-        using var tensor = OrtTensor.Create(input, batch, 3, h, w);
-        var outputs = _session.Run(new Dictionary<string, OrtTensor> { [_card.Input.Name] = tensor });
-        try
+            for (int i = 0; i < n; i++) FlipTest.MirrorPlanes(input.Slice(i * 3 * h * w, 3 * h * w), input.Slice((n + i) * 3 * h * w, 3 * h * w), w, h);
+        prepared.Run();
+        var outputs = prepared.Outputs;
         {
             var output = outputs[_outputName];
             int per = (int)(output.ElementCount / batch);
@@ -73,11 +75,11 @@ public sealed class HeatmapPoseEstimator : IPoseEstimator
             }
             return result;
         }
-        finally
-        {
-            foreach (var t in outputs.Values) t.Dispose();
-        }
     }
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        _runner.Dispose();
+        _session.Dispose();
+    }
 }

@@ -12,6 +12,7 @@ namespace PoseLive.Estimation;
 public sealed class MoveNetEstimator : IPoseEstimator
 {
     private readonly InferenceSession _session;
+    private readonly BatchedRunner _runner;
     private readonly ModelCard _card;
 
     public MoveNetEstimator(ModelCard card, string onnxPath, InferenceOptions? options = null)
@@ -20,6 +21,7 @@ public sealed class MoveNetEstimator : IPoseEstimator
         _card = card;
         Schema = KeypointSchema.ByName(card.KeypointSchema ?? "coco17");
         _session = InferenceSession.FromFile(onnxPath, options);
+        _runner = new BatchedRunner(_session);
     }
 
     public KeypointSchema Schema { get; }
@@ -32,11 +34,10 @@ public sealed class MoveNetEstimator : IPoseEstimator
         if (persons.Count == 0) return [];
         int w = _card.Input.Width, h = _card.Input.Height, n = persons.Count;
         var crops = persons.Select(p => TopDownCrop.FromBox(p.Box, w, h, Padding)).ToArray();
-        var input = new int[n * h * w * 3];
-        CropSampler.CropNhwcInt32(rgb, width, height, stride, crops, input);
-        using var tensor = OrtTensor.Create(input, n, h, w, 3);
-        var outputs = _session.Run(new Dictionary<string, OrtTensor> { [_card.Input.Name] = tensor });
-        try
+        var batch = _runner.For(n);
+        CropSampler.CropNhwcInt32(rgb, width, height, stride, crops, batch.Input.Span<int>());
+        batch.Run();
+        var outputs = batch.Outputs;
         {
             var heat = outputs["heatmaps"];
             int k = (int)heat.Shape[1], cells = (int)heat.Shape[2];
@@ -55,11 +56,11 @@ public sealed class MoveNetEstimator : IPoseEstimator
             }
             return result;
         }
-        finally
-        {
-            foreach (var t in outputs.Values) t.Dispose();
-        }
     }
 
-    public void Dispose() => _session.Dispose();
+    public void Dispose()
+    {
+        _runner.Dispose();
+        _session.Dispose();
+    }
 }

@@ -1,0 +1,122 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Runtime.InteropServices;
+using PoseLive.Estimation;
+using PoseLive.Inference;
+using PoseLive.Interop.Ort;
+using PoseLive.Media;
+using PoseLive.Models;
+
+namespace PoseLive.Bench.Ratios;
+
+/// <summary>
+/// Per model: PoseLive's prepared run (BatchedRunner, as the detector and estimators use it) vs raw C-API Run on the
+/// same ONNX file and input, interleaved, medians (target overhead ≤ 3%); MoveNet batch of 4 crops vs
+/// 4 single runs; absolute milliseconds for context.
+/// </summary>
+internal static unsafe class ModelRatio
+{
+    public static int Run(int rounds)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var dir = ModelZoo.DefaultDirectory();
+        var options = new InferenceOptions { IntraOpThreads = Environment.ProcessorCount };
+        Console.WriteLine($"models in {dir}, {options.IntraOpThreads} intra-op threads, {rounds} interleaved rounds");
+        foreach (var name in new[] { "centernet", "movenet-lightning", "movenet-thunder" })
+        {
+            var (card, path) = ModelZoo.Find(dir, name);
+            using var session = InferenceSession.FromFile(path, options);
+            int h = card.Input.Height, w = card.Input.Width;
+            using var input = card.Input.Dtype == "int32" ? OrtTensor.Create(Enumerable.Range(0, h * w * 3).Select(i => i * 7 % 256).ToArray(), 1, h, w, 3)
+                                                           : OrtTensor.Create(Enumerable.Range(0, h * w * 3).Select(i => (float)(i * 7 % 256)).ToArray(), 1, h, w, 3);
+            var outputNames = session.Outputs.Select(o => o.Name).ToArray();
+            using var runner = new BatchedRunner(session);       // the path the detector and estimators use
+            var prepared = runner.For(1);
+            if (card.Input.Dtype == "int32") input.Span<int>().CopyTo(prepared.Input.Span<int>()); else input.Span<float>().CopyTo(prepared.Input.Span<float>());
+            void Ours() => prepared.Run();
+            var raw = new RawRun(session, card.Input.Name, input, outputNames);
+            for (int i = 0; i < 3; i++) { Ours(); raw.Run(); }
+            var a = new List<double>(); var b = new List<double>();
+            for (int r = 0; r < rounds; r++)
+            {
+                if (r % 2 == 0) { b.Add(Time(raw.Run)); a.Add(Time(Ours)); } else { a.Add(Time(Ours)); b.Add(Time(raw.Run)); }
+            }
+            raw.Dispose();
+            double ma = Median(a), mb = Median(b);
+            Console.WriteLine(string.Format(inv, "  {0,-18} raw C API {1,7:F2} ms   PoseLive {2,7:F2} ms   overhead ratio {3:F3}", name, mb, ma, ma / mb));
+        }
+        using var frame = OpenStill();
+        var (mcard, mpath) = ModelZoo.Find(dir, "movenet-lightning");
+        using var estimator = PoseEstimators.Create(mcard, mpath, options);
+        var boxes = new[] { (26f, 78f, 147f, 394f), (488f, 14f, 153f, 459f), (200f, 100f, 120f, 300f), (300f, 60f, 100f, 300f) }
+            .Select(b => new PoseLive.Detection.Detection(new PoseLive.Pose.BoundingBox(b.Item1, b.Item2, b.Item3, b.Item4), 0.9f, 0)).ToList();
+        void Batch() => estimator.Estimate(frame.Plane(0), frame.Width, frame.Height, frame.Stride, boxes);
+        void Singles() { foreach (var box in boxes) estimator.Estimate(frame.Plane(0), frame.Width, frame.Height, frame.Stride, [box]); }
+        Batch(); Singles();
+        var batch = new List<double>(); var singles = new List<double>();
+        for (int r = 0; r < rounds; r++) { batch.Add(Time(Batch)); singles.Add(Time(Singles)); }
+        Console.WriteLine(string.Format(inv, "  movenet-lightning, 4 persons (crop + run + decode): batch of 4 {0:F2} ms, 4 single runs {1:F2} ms, speed-up {2:F2}x",
+            Median(batch), Median(singles), Median(singles) / Median(batch)));
+        return 0;
+    }
+
+    private static VideoFrame OpenStill()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var p = Path.Combine(dir.FullName, "media", "basketball1.png");
+            if (File.Exists(p)) { using var s = VideoSource.Open(p); return s.ReadFrame()!; }
+        }
+        throw new FileNotFoundException("media/basketball1.png: run scripts/setup.sh");
+    }
+
+    private static double Time(Action a)
+    {
+        var sw = Stopwatch.StartNew();
+        a();
+        return sw.Elapsed.TotalMilliseconds;
+    }
+
+    private static double Median(List<double> v)
+    {
+        v.Sort();
+        return v[v.Count / 2];
+    }
+
+    /// <summary>The same session run through the raw C API, outputs allocated by ORT and released.</summary>
+    private sealed class RawRun : IDisposable
+    {
+        private readonly OrtSessionHandle _session;
+        private readonly nint _runOptions;
+        private readonly nint* _inNames, _outNames, _inValues, _outValues;
+        private readonly int _outputs;
+
+        public RawRun(InferenceSession session, string inputName, OrtTensor input, string[] outputs)
+        {
+            _session = session.Handle;
+            _outputs = outputs.Length;
+            nint ro;
+            OrtStatus.Check(OrtApi.CreateRunOptions(&ro));
+            _runOptions = ro;
+            _inNames = (nint*)NativeMemory.Alloc(1, (nuint)sizeof(nint));
+            _inValues = (nint*)NativeMemory.Alloc(1, (nuint)sizeof(nint));
+            _outNames = (nint*)NativeMemory.Alloc((nuint)_outputs, (nuint)sizeof(nint));
+            _outValues = (nint*)NativeMemory.AllocZeroed((nuint)_outputs, (nuint)sizeof(nint));
+            _inNames[0] = Marshal.StringToCoTaskMemUTF8(inputName);
+            _inValues[0] = input.Handle.Pointer;
+            for (int i = 0; i < _outputs; i++) _outNames[i] = Marshal.StringToCoTaskMemUTF8(outputs[i]);
+        }
+
+        /// <summary>Outputs are allocated by ORT on the first run and reused afterwards (a tight raw loop).</summary>
+        public void Run() => OrtStatus.Check(OrtApi.Run(_session.Pointer, _runOptions, _inNames, _inValues, 1, _outNames, (nuint)_outputs, _outValues));
+
+        public void Dispose()
+        {
+            for (int i = 0; i < _outputs; i++) if (_outValues[i] != 0) OrtApi.ReleaseValue(_outValues[i]);
+            OrtApi.ReleaseRunOptions(_runOptions);
+            Marshal.FreeCoTaskMem(_inNames[0]);
+            for (int i = 0; i < _outputs; i++) Marshal.FreeCoTaskMem(_outNames[i]);
+            NativeMemory.Free(_inNames); NativeMemory.Free(_inValues); NativeMemory.Free(_outNames); NativeMemory.Free(_outValues);
+        }
+    }
+}
