@@ -359,11 +359,25 @@ PL_API int pl_source_convert(pl_source *s, int dst_fmt, uint8_t *const *dst, con
         set_error(0, "no decoded frame to convert");
         return AVERROR(EINVAL);
     }
-    s->sws = sws_getCachedContext(s->sws, f->width, f->height, f->format, dst_w, dst_h, dst_fmt, SWS_BICUBIC, NULL, NULL, NULL);
+    /* JPEG's deprecated yuvj* formats are yuv* with full range: convert with the range stated explicitly */
+    int src_fmt = f->format, full_range = f->color_range == AVCOL_RANGE_JPEG;
+    switch (src_fmt) {
+    case AV_PIX_FMT_YUVJ420P: src_fmt = AV_PIX_FMT_YUV420P; full_range = 1; break;
+    case AV_PIX_FMT_YUVJ422P: src_fmt = AV_PIX_FMT_YUV422P; full_range = 1; break;
+    case AV_PIX_FMT_YUVJ444P: src_fmt = AV_PIX_FMT_YUV444P; full_range = 1; break;
+    case AV_PIX_FMT_YUVJ440P: src_fmt = AV_PIX_FMT_YUV440P; full_range = 1; break;
+    default: break;
+    }
+    s->sws = sws_getCachedContext(s->sws, f->width, f->height, src_fmt, dst_w, dst_h, dst_fmt, SWS_BICUBIC, NULL, NULL, NULL);
     if (!s->sws) {
         set_error(0, "no conversion from %s %dx%d to %s %dx%d", pl_av_pix_fmt_name(f->format), f->width, f->height,
                   pl_av_pix_fmt_name(dst_fmt), dst_w, dst_h);
         return AVERROR(EINVAL);
+    }
+    if (full_range) {
+        int *inv, *table, src_range, dst_range, brightness, contrast, saturation;
+        if (sws_getColorspaceDetails(s->sws, &inv, &src_range, &table, &dst_range, &brightness, &contrast, &saturation) >= 0)
+            sws_setColorspaceDetails(s->sws, inv, 1, table, dst_range, brightness, contrast, saturation);
     }
     int r = sws_scale(s->sws, (const uint8_t *const *)f->data, f->linesize, 0, f->height, dst, dst_strides);
     if (r < 0) {

@@ -73,6 +73,23 @@ public class VideoSourceTests
     }
 
     [Fact]
+    public void Full_range_jpeg_decodes_as_the_ffmpeg_tool_does()
+    {
+        var path = MediaFiles.Sample("messi5.jpg");
+        var reference = MediaFiles.Tool("ffmpeg", "-v", "error", "-i", path, "-f", "rawvideo", "-pix_fmt", "rgb24", "-");
+        using var source = VideoSource.Open(path);
+        Assert.Equal("yuvj420p", source.Video.PixelFormat);
+        using var frame = source.ReadFrame()!;
+        int maxDiff = 0;
+        for (int y = 0; y < frame.Height; y++)
+        {
+            var row = frame.Row(y);
+            for (int i = 0; i < row.Length; i++) maxDiff = Math.Max(maxDiff, Math.Abs(row[i] - reference[y * frame.Width * 3 + i]));
+        }
+        Assert.True(maxDiff <= 1, $"max difference {maxDiff}");
+    }
+
+    [Fact]
     public void Known_colour_blocks_decode_to_their_rgb_values()
     {
         // 4 blocks of 32x32 (red, green, blue, a grey that changes per frame), H.264 4:2:0, lossless luma.
