@@ -12,17 +12,8 @@ public sealed class DarkCodec(int inputWidth, int inputHeight, int heatmapWidth,
     public int BlurKernel { get; } = blurKernel;
     public override string Name => "dark";
 
-    public override void Encode(ReadOnlySpan<Keypoint> keypoints, Span<float> target, Span<float> weights)
-    {
-        int k = KeypointCount(target.Length, keypoints.Length);
-        for (int j = 0; j < k; j++)
-        {
-            var map = target.Slice(j * Plane, Plane);
-            var kp = keypoints[j];
-            if (kp.IsMissing || kp.Score <= 0) { map.Clear(); weights[j] = 0; continue; }
-            weights[j] = HeatmapMath.DrawGaussian(map, HeatmapWidth, HeatmapHeight, kp.X / StrideX, kp.Y / StrideY, Sigma) ? 1 : 0;
-        }
-    }
+    public override void Encode(ReadOnlySpan<Keypoint> keypoints, Span<float> target, Span<float> weights) =>
+        EncodeGaussians(keypoints, target, weights, Sigma, quantize: false);
 
     private float[]? _kernel;
 

@@ -64,6 +64,25 @@ public abstract class KeypointCodecBase : IKeypointCodec
         return keypointSpanLength;
     }
 
+    /// <summary>
+    /// The Gaussian-heatmap target shared by the one-channel codecs: per keypoint a peak-1 Gaussian at
+    /// x/stride (quantised with int(x/stride + 0.5) when <paramref name="quantize"/>, as MSRA does);
+    /// weight 0 for unlabelled keypoints or windows that miss the map.
+    /// </summary>
+    protected void EncodeGaussians(ReadOnlySpan<Keypoint> keypoints, Span<float> target, Span<float> weights, double sigma, bool quantize)
+    {
+        int k = KeypointCount(target.Length, keypoints.Length);
+        for (int j = 0; j < k; j++)
+        {
+            var map = target.Slice(j * Plane, Plane);
+            var kp = keypoints[j];
+            if (kp.IsMissing || kp.Score <= 0) { map.Clear(); weights[j] = 0; continue; }
+            double mx = kp.X / StrideX, my = kp.Y / StrideY;
+            if (quantize) { mx = (int)(mx + 0.5); my = (int)(my + 0.5); } // truncation, as the original
+            weights[j] = HeatmapMath.DrawGaussian(map, HeatmapWidth, HeatmapHeight, mx, my, sigma) ? 1 : 0;
+        }
+    }
+
     /// <summary>Heatmap → input scale of the standard convention (input/heatmap per axis).</summary>
     protected double StrideX => (double)InputWidth / HeatmapWidth;
     protected double StrideY => (double)InputHeight / HeatmapHeight;

@@ -12,18 +12,8 @@ public sealed class MsraHeatmapCodec(int inputWidth, int inputHeight, int heatma
     public double Sigma { get; } = sigma;
     public override string Name => "msra";
 
-    public override void Encode(ReadOnlySpan<Keypoint> keypoints, Span<float> target, Span<float> weights)
-    {
-        int k = KeypointCount(target.Length, keypoints.Length);
-        for (int j = 0; j < k; j++)
-        {
-            var map = target.Slice(j * Plane, Plane);
-            var kp = keypoints[j];
-            if (kp.IsMissing || kp.Score <= 0) { map.Clear(); weights[j] = 0; continue; }
-            int mx = (int)(kp.X / StrideX + 0.5), my = (int)(kp.Y / StrideY + 0.5); // truncation, as the original
-            weights[j] = HeatmapMath.DrawGaussian(map, HeatmapWidth, HeatmapHeight, mx, my, Sigma) ? 1 : 0;
-        }
-    }
+    public override void Encode(ReadOnlySpan<Keypoint> keypoints, Span<float> target, Span<float> weights) =>
+        EncodeGaussians(keypoints, target, weights, Sigma, quantize: true);
 
     public override void Decode(ReadOnlySpan<float> output, Span<Keypoint> keypoints)
     {

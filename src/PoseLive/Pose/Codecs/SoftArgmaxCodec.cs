@@ -11,17 +11,8 @@ public sealed class SoftArgmaxCodec(int inputWidth, int inputHeight, int heatmap
     public double Beta { get; } = beta;
     public override string Name => "soft-argmax";
 
-    public override void Encode(ReadOnlySpan<Keypoint> keypoints, Span<float> target, Span<float> weights)
-    {
-        int k = KeypointCount(target.Length, keypoints.Length);
-        for (int j = 0; j < k; j++)
-        {
-            var map = target.Slice(j * Plane, Plane);
-            var kp = keypoints[j];
-            if (kp.IsMissing || kp.Score <= 0) { map.Clear(); weights[j] = 0; continue; }
-            weights[j] = HeatmapMath.DrawGaussian(map, HeatmapWidth, HeatmapHeight, kp.X / StrideX, kp.Y / StrideY, Sigma) ? 1 : 0;
-        }
-    }
+    public override void Encode(ReadOnlySpan<Keypoint> keypoints, Span<float> target, Span<float> weights) =>
+        EncodeGaussians(keypoints, target, weights, Sigma, quantize: false);
 
     public override void Decode(ReadOnlySpan<float> output, Span<Keypoint> keypoints)
     {
