@@ -1,0 +1,162 @@
+using PoseLive.Estimation;
+using PoseLive.Pose;
+
+namespace PoseLive.Tracking;
+
+/// <summary>Tracker settings. Times are media seconds.</summary>
+public sealed record TrackerOptions
+{
+    /// <summary>Minimum similarity (max of OKS and box IoU) for a detection to continue a track.</summary>
+    public double MinSimilarity { get; init; } = 0.2;
+    /// <summary>How long a track that is not seen is kept (and can be resumed).</summary>
+    public double MaxLostSeconds { get; init; } = 1.0;
+    /// <summary>Consecutive matches before a new track gets an id and is reported.</summary>
+    public int ConfirmHits { get; init; } = 2;
+    /// <summary>Persons with a pose score below this neither start nor continue tracks.</summary>
+    public float MinScore { get; init; } = 0.1f;
+    public OneEuroParameters Smoothing { get; init; } = OneEuroParameters.Default;
+    public bool Smooth { get; init; } = true;
+    public double[] Sigmas { get; init; } = KeypointSchema.Coco17.Sigmas;
+}
+
+/// <summary>A tracked person in one frame: stable id, smoothed keypoints, and the raw estimate.</summary>
+public sealed record TrackedPerson(int TrackId, Keypoint[] Keypoints, BoundingBox Box, float Score, PersonPose Raw);
+
+/// <summary>
+/// Multi-person tracker on media time: associates each frame's poses with existing tracks by the
+/// Hungarian method on 1 − similarity, similarity = max(OKS, box IoU) against the track's last pose
+/// moved to the current time by its velocity (so people who cross keep their ids), gated
+/// by <see cref="TrackerOptions.MinSimilarity"/>; keeps unseen tracks for <see cref="TrackerOptions.MaxLostSeconds"/>;
+/// gives ids only after <see cref="TrackerOptions.ConfirmHits"/> matches; smooths keypoints with One-Euro
+/// filters whose speed is measured in box heights per second. Deterministic for identical input.
+/// </summary>
+public sealed class PoseTracker(TrackerOptions? options = null)
+{
+    private readonly TrackerOptions _o = options ?? new TrackerOptions();
+    private readonly List<Track> _tracks = [];
+    private int _nextId = 1;
+    private double _lastTime = double.NegativeInfinity;
+
+    public TrackerOptions Options => _o;
+
+    /// <summary>Tracks currently alive (confirmed or not).</summary>
+    public int ActiveTracks => _tracks.Count;
+
+    /// <summary>Whether any confirmed track was lost in the last update (a hint to run the detector again).</summary>
+    public bool LostTrackRecently { get; private set; }
+
+    private sealed class Track(int keypoints, OneEuroParameters p)
+    {
+        public int Id;                       // 0 until confirmed
+        public int Hits;
+        public double LastSeen;
+        public PersonPose Last = null!;
+        public double Vx, Vy;                // box-centre velocity, px per media second
+
+        /// <summary>Updates the velocity estimate from the previous observation to <paramref name="pose"/>.</summary>
+        public void Observe(PersonPose pose, double time)
+        {
+            if (Last is not null && time > LastSeen)
+            {
+                double dt = time - LastSeen;
+                double vx = (pose.Box.CenterX - Last.Box.CenterX) / dt, vy = (pose.Box.CenterY - Last.Box.CenterY) / dt;
+                bool first = Hits <= 1;
+                Vx = first ? vx : 0.5 * Vx + 0.5 * vx;
+                Vy = first ? vy : 0.5 * Vy + 0.5 * vy;
+            }
+            Last = pose;
+            LastSeen = time;
+        }
+
+        /// <summary>The last pose moved by the velocity to <paramref name="time"/> (constant-velocity prediction).</summary>
+        public PersonPose PredictAt(double time)
+        {
+            double dt = time - LastSeen;
+            if (dt <= 0 || (Vx == 0 && Vy == 0)) return Last;
+            float dx = (float)(Vx * dt), dy = (float)(Vy * dt);
+            var kps = Last.Keypoints.Select(k => k.IsMissing ? k : k with { X = k.X + dx, Y = k.Y + dy }).ToArray();
+            return Last with { Keypoints = kps, Box = Last.Box with { X = Last.Box.X + dx, Y = Last.Box.Y + dy } };
+        }
+        public readonly OneEuroFilter[] Filters = Enumerable.Range(0, 2 * keypoints).Select(_ => new OneEuroFilter(p)).ToArray();
+    }
+
+    public IReadOnlyList<TrackedPerson> Update(double time, IReadOnlyList<PersonPose> poses)
+    {
+        if (time < _lastTime) throw new ArgumentException($"Media time went backwards ({time} after {_lastTime}).", nameof(time));
+        _lastTime = time;
+        var candidates = poses.Where(p => p.Score >= _o.MinScore).ToList();
+        var assignment = Associate(candidates, time);
+        var output = new List<TrackedPerson>();
+        var matchedTracks = new HashSet<Track>();
+        for (int d = 0; d < candidates.Count; d++)
+        {
+            var pose = candidates[d];
+            Track track;
+            if (assignment[d] is { } t)
+            {
+                track = t;
+                track.Hits++;
+            }
+            else
+            {
+                track = new Track(pose.Keypoints.Length, _o.Smoothing) { Hits = 1 };
+                _tracks.Add(track);
+            }
+            matchedTracks.Add(track);
+            track.Observe(pose, time);
+            if (track.Id == 0 && track.Hits >= _o.ConfirmHits) track.Id = _nextId++;
+            var smoothed = _o.Smooth ? Smooth(track, pose, time) : pose.Keypoints;
+            if (track.Id != 0) output.Add(new TrackedPerson(track.Id, smoothed, pose.Box, pose.Score, pose));
+        }
+        LostTrackRecently = false;
+        _tracks.RemoveAll(t =>
+        {
+            if (matchedTracks.Contains(t)) return false;
+            if (t.Id == 0) return true;                                   // an unconfirmed track must match every frame
+            LostTrackRecently = true;                                     // a confirmed track went unseen this frame
+            return time - t.LastSeen > _o.MaxLostSeconds;
+        });
+        output.Sort((a, b) => a.TrackId.CompareTo(b.TrackId));
+        return output;
+    }
+
+    private Track?[] Associate(List<PersonPose> candidates, double time)
+    {
+        var result = new Track?[candidates.Count];
+        if (candidates.Count == 0 || _tracks.Count == 0) return result;
+        // confirmed tracks first so that, at equal cost, they win over tentative ones
+        var tracks = _tracks.OrderBy(t => t.Id == 0 ? 1 : 0).ThenBy(t => t.Id).ToList();
+        var predicted = tracks.Select(t => t.PredictAt(time)).ToArray();
+        var cost = new double[candidates.Count, tracks.Count];
+        for (int d = 0; d < candidates.Count; d++)
+            for (int t = 0; t < tracks.Count; t++)
+            {
+                double s = Similarity(candidates[d], predicted[t]);
+                cost[d, t] = s < _o.MinSimilarity ? 1e6 : 1 - s;
+            }
+        var match = HungarianAssignment.Solve(cost);
+        for (int d = 0; d < candidates.Count; d++)
+            if (match[d] >= 0 && cost[d, match[d]] < 1e6) result[d] = tracks[match[d]];
+        return result;
+    }
+
+    private double Similarity(PersonPose a, PersonPose b)
+    {
+        double area = Math.Max(1, (a.Box.Area + b.Box.Area) / 2);
+        double oks = Oks.Between(a.Keypoints, area, b.Keypoints, area, _o.Sigmas, 0.2f);
+        return Math.Max(oks, a.Box.IoU(b.Box));
+    }
+
+    private Keypoint[] Smooth(Track track, PersonPose pose, double time)
+    {
+        double scale = Math.Max(1, pose.Box.Height); // speed in box heights per second
+        var result = new Keypoint[pose.Keypoints.Length];
+        for (int k = 0; k < result.Length; k++)
+        {
+            var kp = pose.Keypoints[k];
+            if (kp.IsMissing) { result[k] = kp; continue; }
+            result[k] = new Keypoint((float)track.Filters[2 * k].Filter(kp.X, time, scale), (float)track.Filters[2 * k + 1].Filter(kp.Y, time, scale), kp.Score);
+        }
+        return result;
+    }
+}
