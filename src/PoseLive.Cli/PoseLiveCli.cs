@@ -23,6 +23,7 @@ public static class PoseLiveCli
             EvalCommand.Create(),
             ModelsCommand.Create(),
             PoseCommand.Create(),
+            AnnotateCommand.Create(),
         };
         // --version prints PoseLive's version (the default reads the entry assembly, wrong when hosted).
         foreach (var option in root.Options.OfType<VersionOption>()) option.Action = new PrintVersion();
@@ -51,7 +52,11 @@ public static class PoseLiveCli
         }
         try
         {
-            return parse.Invoke(new InvocationConfiguration { EnableDefaultExceptionHandler = false, Output = output, Error = error });
+            // Ctrl-C / SIGTERM cancel the action's token; it then has 30 s to drain and flush its outputs
+            return parse.Invoke(new InvocationConfiguration
+            {
+                EnableDefaultExceptionHandler = false, Output = output, Error = error, ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
+            });
         }
         catch (OperationCanceledException)
         {

@@ -16,6 +16,10 @@ public sealed record CocoImage(long Id, string FileName, int Width, int Height)
 public sealed record CocoAnnotation(long Id, long ImageId, int CategoryId, float[] Keypoints, int NumKeypoints, BoundingBox Box, double Area, bool IsCrowd)
 {
     public long? TrackId { get; init; }
+    /// <summary>For machine annotations: the instance score.</summary>
+    public double? Score { get; init; }
+    /// <summary>For machine annotations: per-keypoint confidences (the triplets carry visibility).</summary>
+    public float[]? KeypointScores { get; init; }
 }
 
 /// <summary>A COCO category with its keypoint names and (1-based) skeleton.</summary>

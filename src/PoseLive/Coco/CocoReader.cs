@@ -152,6 +152,8 @@ public static class CocoReader
         return new CocoAnnotation(id, imageId, categoryId, keypoints, numKeypoints, box, area, f.Has("iscrowd") && f.Flag("iscrowd"))
         {
             TrackId = f.Has("track_id") ? f.Long("track_id") : null,
+            Score = f.Has("score") ? f.Double("score") : null,
+            KeypointScores = f.Has("keypoint_scores") ? f.Numbers("keypoint_scores", k, $"{k} keypoints") : null,
         };
     }
 

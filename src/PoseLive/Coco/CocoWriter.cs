@@ -6,9 +6,15 @@ namespace PoseLive.Coco;
 /// <summary>Writes COCO ground truth and results JSON atomically (temporary file, then rename).</summary>
 public static class CocoWriter
 {
-    public static void WriteGroundTruth(string path, CocoDataset dataset) => WriteAtomically(path, w =>
+    public static void WriteGroundTruth(string path, CocoDataset dataset, IReadOnlyDictionary<string, string>? info = null) => WriteAtomically(path, w =>
     {
         w.WriteStartObject();
+        if (info is not null)
+        {
+            w.WriteStartObject("info");
+            foreach (var (k, v) in info) w.WriteString(k, v);
+            w.WriteEndObject();
+        }
         w.WriteStartArray("images");
         foreach (var i in dataset.Images) WriteImage(w, i);
         w.WriteEndArray();
@@ -25,6 +31,8 @@ public static class CocoWriter
             w.WriteNumber("area", a.Area);
             w.WriteNumber("iscrowd", a.IsCrowd ? 1 : 0);
             if (a.TrackId is long t) w.WriteNumber("track_id", t);
+            if (a.Score is double sc) w.WriteNumber("score", Math.Round(sc, 6));
+            if (a.KeypointScores is { } ks) WriteFloats(w, "keypoint_scores", ks);
             w.WriteEndObject();
         }
         w.WriteEndArray();

@@ -17,6 +17,8 @@ public sealed record TrackerOptions
     public OneEuroParameters Smoothing { get; init; } = OneEuroParameters.Default;
     public bool Smooth { get; init; } = true;
     public double[] Sigmas { get; init; } = KeypointSchema.Coco17.Sigmas;
+    /// <summary>The first id handed out (shards of one video use disjoint ranges).</summary>
+    public int FirstTrackId { get; init; } = 1;
 }
 
 /// <summary>A tracked person in one frame: stable id, smoothed keypoints, and the raw estimate.</summary>
@@ -34,7 +36,7 @@ public sealed class PoseTracker(TrackerOptions? options = null)
 {
     private readonly TrackerOptions _o = options ?? new TrackerOptions();
     private readonly List<Track> _tracks = [];
-    private int _nextId = 1;
+    private int _nextId = -1;
     private double _lastTime = double.NegativeInfinity;
 
     public TrackerOptions Options => _o;
@@ -104,6 +106,7 @@ public sealed class PoseTracker(TrackerOptions? options = null)
             }
             matchedTracks.Add(track);
             track.Observe(pose, time);
+            if (_nextId < 0) _nextId = _o.FirstTrackId;
             if (track.Id == 0 && track.Hits >= _o.ConfirmHits) track.Id = _nextId++;
             var smoothed = _o.Smooth ? Smooth(track, pose, time) : pose.Keypoints;
             if (track.Id != 0) output.Add(new TrackedPerson(track.Id, smoothed, pose.Box, pose.Score, pose));

@@ -1,0 +1,110 @@
+using System.CommandLine;
+using System.Diagnostics;
+using System.Globalization;
+using PoseLive.Inference;
+using PoseLive.Pipeline;
+using Spectre.Console;
+
+namespace PoseLive.Cli.Commands;
+
+/// <summary>`poselive annotate VIDEO...`: offline annotation to COCO keypoint JSON with track ids, JSON Lines and metrics.</summary>
+internal static class AnnotateCommand
+{
+    public static Command Create()
+    {
+        var videos = new Argument<string[]>("videos") { Description = "Video files to annotate.", Arity = ArgumentArity.OneOrMore };
+        var outDir = new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => "out" };
+        var model = new Option<string>("--model") { Description = "Pose model.", DefaultValueFactory = _ => "movenet-lightning" };
+        var detector = new Option<string>("--detector") { Description = "Person detector model.", DefaultValueFactory = _ => "centernet" };
+        var interval = new Option<int>("--detector-interval") { Description = "Run the detector every N frames; in between, boxes follow the keypoints.", DefaultValueFactory = _ => 5 };
+        var shard = new Option<string?>("--shard") { Description = "k/N: annotate shard k (0-based) of N of each video's frames (for running on many machines)." };
+        var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run from its journal (NAME.jsonl) in the output folder." };
+        var maxFrames = new Option<long?>("--max-frames") { Description = "Annotate at most this many frames of each video." };
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0: one per core)." };
+        var dir = new Option<string?>("--models") { Description = "Models folder." };
+        var command = new Command("annotate", "Annotate videos offline: detect, estimate, track and smooth people; write COCO keypoint JSON (with track ids), COCO results and per-frame JSON Lines.")
+        {
+            videos, outDir, model, detector, interval, shard, resume, maxFrames, threads, dir,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var error = parse.InvocationConfiguration.Error;
+            var options = new AnnotateOptions
+            {
+                OutputDirectory = parse.GetRequiredValue(outDir),
+                ModelsDirectory = parse.GetValue(dir) ?? PoseLive.Models.ModelZoo.DefaultDirectory(),
+                PoseModel = parse.GetRequiredValue(model),
+                DetectorModel = parse.GetRequiredValue(detector),
+                DetectorInterval = Math.Max(1, parse.GetValue(interval)),
+                Shard = ParseShard(parse.GetValue(shard)),
+                Resume = parse.GetValue(resume),
+                MaxFrames = parse.GetValue(maxFrames),
+                Inference = new InferenceOptions { IntraOpThreads = parse.GetValue(threads) },
+            };
+            bool interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+            int failed = 0;
+            foreach (var video in parse.GetRequiredValue(videos))
+            {
+                if (cancellationToken.IsCancellationRequested) break;
+                try
+                {
+                    var result = interactive ? await WithProgressBar(video, options, cancellationToken) : await WithPlainProgress(video, options, output, cancellationToken);
+                    output.WriteLine($"{video}: {result.Frames} frames{(result.ResumedFrames > 0 ? $" ({result.ResumedFrames} resumed)" : "")} → {result.Dataset}, {result.Results}, {result.Journal}");
+                    output.WriteLine($"  {result.Metrics}");
+                    if (cancellationToken.IsCancellationRequested)
+                        output.WriteLine($"  cancelled: outputs hold the {result.Frames} finished frames; run again with --resume to continue");
+                }
+                catch (Exception e) when (e is not OperationCanceledException && e is not OutOfMemoryException)
+                {
+                    failed++;
+                    error.WriteLine($"poselive: error: {video}: {e.Message}");
+                }
+            }
+            return failed > 0 || cancellationToken.IsCancellationRequested ? PoseLiveCli.ExitFailure : PoseLiveCli.ExitOk;
+        });
+        return command;
+    }
+
+    private static (int, int) ParseShard(string? text)
+    {
+        if (text is null) return (0, 1);
+        var parts = text.Split('/');
+        if (parts.Length == 2 && int.TryParse(parts[0], out var k) && int.TryParse(parts[1], out var n) && n >= 1 && k >= 0 && k < n) return (k, n);
+        throw new ArgumentException($"--shard '{text}' must be k/N with 0 ≤ k < N.");
+    }
+
+    private static Task<AnnotateResult> WithPlainProgress(string video, AnnotateOptions options, TextWriter output, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        return AnnotateJob.RunAsync(video, options, (done, total) =>
+        {
+            if (done % 100 != 0) return;
+            double fps = done / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
+            output.WriteLine(string.Format(CultureInfo.InvariantCulture, "  {0}: frame {1}{2}, {3:F1} fps", Path.GetFileName(video), done, total is long t ? $"/{t}" : "", fps));
+        }, ct);
+    }
+
+    private static async Task<AnnotateResult> WithProgressBar(string video, AnnotateOptions options, CancellationToken ct)
+    {
+        AnnotateResult? result = null;
+        await AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new RemainingTimeColumn(), new SpinnerColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask(Path.GetFileName(video), maxValue: 1);
+                var clock = Stopwatch.StartNew();
+                long started = -1;
+                result = await AnnotateJob.RunAsync(video, options, (done, total) =>
+                {
+                    if (started < 0) started = done - 1;
+                    if (total is long t) task.MaxValue = t;
+                    task.Value = done;
+                    double fps = (done - started) / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
+                    task.Description = string.Format(CultureInfo.InvariantCulture, "{0} {1:F1} fps", Path.GetFileName(video), fps);
+                }, ct);
+                task.Value = task.MaxValue;
+            });
+        return result!;
+    }
+}

@@ -1,0 +1,159 @@
+using System.Text;
+using System.Text.Json;
+using PoseLive.Estimation;
+using PoseLive.Pipeline;
+using PoseLive.Pose;
+
+namespace PoseLive.Export;
+
+/// <summary>One finished frame as journaled: raw estimates (exact floats, for resuming) and the tracked people.</summary>
+public sealed record JournalFrame(long Frame, double Time, int Width, int Height, bool Detected, IReadOnlyList<PersonPose> Raw,
+    IReadOnlyList<(int TrackId, Keypoint[] Keypoints, BoundingBox Box, float Score)> People);
+
+/// <summary>
+/// Per-frame JSON Lines: one complete line per finished frame, flushed as written, so streaming
+/// consumers see frames as they finish and a killed run leaves every finished frame on disk. Floats are
+/// written round-trippable, so a resumed run can rebuild the tracker state exactly. A truncated last line
+/// (a crash mid-write) is ignored by <see cref="Read"/> and cut off by <see cref="OpenForAppend"/>.
+/// </summary>
+public sealed class FrameJournal : IFrameSink, IDisposable
+{
+    private readonly FileStream _stream;
+    private readonly MemoryStream _line = new();
+
+    private FrameJournal(FileStream stream) => _stream = stream;
+
+    public string Path => _stream.Name;
+
+    /// <summary>Creates a new journal, or (resume) keeps its complete lines and appends after them.</summary>
+    public static FrameJournal OpenForAppend(string path, bool resume)
+    {
+        long keep = 0;
+        if (resume && File.Exists(path)) keep = CompleteLength(path);
+        var stream = new FileStream(path, resume ? FileMode.OpenOrCreate : FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
+        stream.SetLength(keep);
+        stream.Seek(keep, SeekOrigin.Begin);
+        return new FrameJournal(stream);
+    }
+
+    public void Write(FrameResult r)
+    {
+        _line.SetLength(0);
+        using (var w = new Utf8JsonWriter(_line))
+        {
+            w.WriteStartObject();
+            w.WriteNumber("frame", r.FrameIndex);
+            w.WriteNumber("time", r.Time);
+            w.WriteNumber("width", r.Width);
+            w.WriteNumber("height", r.Height);
+            w.WriteBoolean("detected", r.Detected);
+            w.WriteStartArray("raw");
+            foreach (var p in r.RawPoses)
+            {
+                w.WriteStartObject();
+                WriteBox(w, p.Box);
+                w.WriteNumber("box_score", p.BoxScore);
+                w.WriteNumber("score", p.Score);
+                WriteKeypoints(w, p.Keypoints);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteStartArray("people");
+            foreach (var p in r.People)
+            {
+                w.WriteStartObject();
+                w.WriteNumber("track_id", p.TrackId);
+                WriteBox(w, p.Box);
+                w.WriteNumber("score", p.Score);
+                WriteKeypoints(w, p.Keypoints);
+                w.WriteEndObject();
+            }
+            w.WriteEndArray();
+            w.WriteEndObject();
+        }
+        _line.WriteByte((byte)'\n');
+        _stream.Write(_line.GetBuffer(), 0, (int)_line.Length); // one write per complete line
+        _stream.Flush();
+    }
+
+    public void Complete(bool cancelled) => _stream.Flush(flushToDisk: true);
+
+    public void Dispose() => _stream.Dispose();
+
+    private static void WriteBox(Utf8JsonWriter w, BoundingBox b)
+    {
+        w.WriteStartArray("box");
+        w.WriteNumberValue(b.X); w.WriteNumberValue(b.Y); w.WriteNumberValue(b.Width); w.WriteNumberValue(b.Height);
+        w.WriteEndArray();
+    }
+
+    private static void WriteKeypoints(Utf8JsonWriter w, Keypoint[] keypoints)
+    {
+        w.WriteStartArray("keypoints");
+        foreach (var k in keypoints)
+        {
+            if (k.IsMissing) { w.WriteNullValue(); w.WriteNullValue(); } // missing: explicit nulls
+            else { w.WriteNumberValue(k.X); w.WriteNumberValue(k.Y); }
+            w.WriteNumberValue(k.Score);
+        }
+        w.WriteEndArray();
+    }
+
+    /// <summary>The complete frames of a journal, in order (a truncated last line is ignored).</summary>
+    public static List<JournalFrame> Read(string path)
+    {
+        var frames = new List<JournalFrame>();
+        using var reader = new StreamReader(path, Encoding.UTF8);
+        int lineNumber = 0;
+        string? line;
+        while ((line = reader.ReadLine()) is not null)
+        {
+            lineNumber++;
+            if (reader.EndOfStream && !EndsWithNewline(path)) break; // the last line was cut off mid-write
+            try
+            {
+                using var doc = JsonDocument.Parse(line);
+                frames.Add(Parse(doc.RootElement));
+            }
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+            {
+                throw new InvalidDataException($"{path}: line {lineNumber} is not a journal frame ({e.Message})");
+            }
+        }
+        return frames;
+    }
+
+    private static JournalFrame Parse(JsonElement e)
+    {
+        static BoundingBox Box(JsonElement b) => new(b[0].GetSingle(), b[1].GetSingle(), b[2].GetSingle(), b[3].GetSingle());
+        static Keypoint[] Kps(JsonElement a)
+        {
+            var k = new Keypoint[a.GetArrayLength() / 3];
+            for (int i = 0; i < k.Length; i++)
+                k[i] = a[3 * i].ValueKind == JsonValueKind.Null ? Keypoint.Missing : new Keypoint(a[3 * i].GetSingle(), a[3 * i + 1].GetSingle(), a[3 * i + 2].GetSingle());
+            return k;
+        }
+        var raw = e.GetProperty("raw").EnumerateArray().Select(p =>
+            new PersonPose(Kps(p.GetProperty("keypoints")), Box(p.GetProperty("box")), p.GetProperty("box_score").GetSingle(), p.GetProperty("score").GetSingle())).ToList();
+        var people = e.GetProperty("people").EnumerateArray().Select(p =>
+            (p.GetProperty("track_id").GetInt32(), Kps(p.GetProperty("keypoints")), Box(p.GetProperty("box")), p.GetProperty("score").GetSingle())).ToList();
+        return new JournalFrame(e.GetProperty("frame").GetInt64(), e.GetProperty("time").GetDouble(), e.GetProperty("width").GetInt32(),
+            e.GetProperty("height").GetInt32(), e.GetProperty("detected").GetBoolean(), raw, people);
+    }
+
+    private static bool EndsWithNewline(string path)
+    {
+        using var f = File.OpenRead(path);
+        if (f.Length == 0) return true;
+        f.Seek(-1, SeekOrigin.End);
+        return f.ReadByte() == '\n';
+    }
+
+    /// <summary>Length in bytes of the journal up to and including its last newline.</summary>
+    private static long CompleteLength(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        int last = Array.LastIndexOf(bytes, (byte)'\n');
+        return last + 1;
+    }
+}

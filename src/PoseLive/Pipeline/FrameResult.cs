@@ -1,0 +1,70 @@
+using PoseLive.Estimation;
+using PoseLive.Media;
+using PoseLive.Tracking;
+
+namespace PoseLive.Pipeline;
+
+/// <summary>Wall-clock instants (Stopwatch ticks) a frame passed each stage, for latency metrics.</summary>
+public struct StageTimes
+{
+    public long Decoded, DetectStart, DetectEnd, PoseStart, PoseEnd, TrackEnd, SinkEnd;
+}
+
+/// <summary>
+/// What the pipeline knows about one frame when it reaches the sinks: media time, tracked people
+/// (smoothed), the raw estimates, whether the detector ran, and the decoded frame (valid only during
+/// <see cref="IFrameSink.Write"/>: it returns to its pool afterwards).
+/// </summary>
+public sealed class FrameResult
+{
+    public required long FrameIndex { get; init; }
+    /// <summary>Media time in seconds.</summary>
+    public required double Time { get; init; }
+    public required int Width { get; init; }
+    public required int Height { get; init; }
+    public required IReadOnlyList<TrackedPerson> People { get; init; }
+    public required IReadOnlyList<PersonPose> RawPoses { get; init; }
+    public required bool Detected { get; init; }
+    public VideoFrame? Frame { get; init; }
+    public StageTimes Times;
+}
+
+/// <summary>A consumer of pipeline results (COCO writer, JSON Lines, metrics, renderer).</summary>
+public interface IFrameSink
+{
+    void Write(FrameResult result);
+
+    /// <summary>Called once at the end (also after cancellation): flush and finish outputs.</summary>
+    void Complete(bool cancelled);
+}
+
+/// <summary>How the pipeline treats a full channel.</summary>
+public enum PipelineMode
+{
+    /// <summary>Annotation: wait, so every frame is processed exactly once.</summary>
+    Offline,
+    /// <summary>Live: drop the oldest frame at the source edge (returned to its pool) so latency stays bounded.</summary>
+    Live,
+}
+
+/// <summary>Pipeline settings.</summary>
+public sealed record PipelineOptions
+{
+    public PipelineMode Mode { get; init; } = PipelineMode.Offline;
+    /// <summary>Run the detector on every N-th processed frame; in between, boxes come from the previous keypoints.</summary>
+    public int DetectorInterval { get; init; } = 5;
+    /// <summary>
+    /// Run the detector early when a tracked person is lost (live mode only: the request reaches the
+    /// detect stage a few frames later depending on timing, and offline runs must be reproducible).
+    /// </summary>
+    public bool RedetectOnLoss { get; init; } = true;
+    public int ChannelCapacity { get; init; } = 4;
+    /// <summary>Stop after this many frames (null: the whole source).</summary>
+    public long? MaxFrames { get; init; }
+    public TrackerOptions Tracker { get; init; } = new();
+    /// <summary>Keypoint score needed for a keypoint to shape a propagated box.</summary>
+    public float PropagationMinScore { get; init; } = 0.3f;
+}
+
+/// <summary>State carried into a run that continues an earlier one (--resume).</summary>
+public sealed record PipelineResumeState(PoseTracker Tracker, IReadOnlyList<PersonPose> PreviousPoses, long ProcessedFrames);

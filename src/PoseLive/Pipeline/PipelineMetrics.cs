@@ -1,0 +1,62 @@
+using System.Diagnostics;
+using System.Globalization;
+
+namespace PoseLive.Pipeline;
+
+/// <summary>
+/// Metrics of a run: frames in/out/dropped, throughput, and per-stage latency distributions (detect,
+/// pose, track, source-to-output) in milliseconds. Thread-safe; read a <see cref="Snapshot"/> at any time.
+/// </summary>
+public sealed class PipelineMetrics
+{
+    private readonly object _lock = new();
+    private readonly List<double> _detect = [], _pose = [], _track = [], _endToEnd = [];
+    private readonly long _started = Stopwatch.GetTimestamp();
+    private long _framesIn, _framesOut, _dropped, _detections, _people;
+
+    public void FrameDecoded() => Interlocked.Increment(ref _framesIn);
+    public void FrameDropped() => Interlocked.Increment(ref _dropped);
+
+    public void FrameDone(in StageTimes t, bool detected, int people)
+    {
+        static double Ms(long from, long to) => (to - from) * 1000.0 / Stopwatch.Frequency;
+        lock (_lock)
+        {
+            _framesOut++;
+            _people += people;
+            if (detected) { _detections++; _detect.Add(Ms(t.DetectStart, t.DetectEnd)); }
+            _pose.Add(Ms(t.PoseStart, t.PoseEnd));
+            _track.Add(Ms(t.PoseEnd, t.TrackEnd));
+            _endToEnd.Add(Ms(t.Decoded, t.SinkEnd));
+        }
+    }
+
+    public sealed record Summary(long FramesIn, long FramesOut, long Dropped, long Detections, double Seconds, double Fps, double MeanPeople,
+        (double P50, double P99) Detect, (double P50, double P99) Pose, (double P50, double P99) Track, (double P50, double P99) EndToEnd)
+    {
+        public override string ToString() => string.Format(CultureInfo.InvariantCulture,
+            "{0} frames in {1:F1} s ({2:F1} fps), {3} dropped, detector on {4} frames, {5:F1} people/frame; latency ms p50/p99: detect {6:F1}/{7:F1}, pose {8:F1}/{9:F1}, track {10:F2}/{11:F2}, source→output {12:F1}/{13:F1}",
+            FramesOut, Seconds, Fps, Dropped, Detections, MeanPeople, Detect.P50, Detect.P99, Pose.P50, Pose.P99, Track.P50, Track.P99, EndToEnd.P50, EndToEnd.P99);
+    }
+
+    public Summary Snapshot()
+    {
+        lock (_lock)
+        {
+            double seconds = Stopwatch.GetElapsedTime(_started).TotalSeconds;
+            return new Summary(Interlocked.Read(ref _framesIn), _framesOut, Interlocked.Read(ref _dropped), _detections, seconds,
+                seconds > 0 ? _framesOut / seconds : 0, _framesOut > 0 ? (double)_people / _framesOut : 0,
+                Percentiles(_detect), Percentiles(_pose), Percentiles(_track), Percentiles(_endToEnd));
+        }
+    }
+
+    /// <summary>Source-to-output latencies so far (ms), for benchmarks.</summary>
+    public double[] EndToEndLatencies() { lock (_lock) return [.. _endToEnd]; }
+
+    private static (double, double) Percentiles(List<double> values)
+    {
+        if (values.Count == 0) return (0, 0);
+        var sorted = values.Order().ToArray();
+        return (sorted[(int)(0.5 * (sorted.Length - 1))], sorted[(int)Math.Ceiling(0.99 * (sorted.Length - 1))]);
+    }
+}
