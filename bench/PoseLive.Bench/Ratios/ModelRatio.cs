@@ -49,7 +49,7 @@ internal static unsafe class ModelRatio
         var (mcard, mpath) = ModelZoo.Find(dir, "movenet-lightning");
         using var estimator = PoseEstimators.Create(mcard, mpath, options);
         var boxes = new[] { (26f, 78f, 147f, 394f), (488f, 14f, 153f, 459f), (200f, 100f, 120f, 300f), (300f, 60f, 100f, 300f) }
-            .Select(b => new PoseLive.Detection.Detection(new PoseLive.Pose.BoundingBox(b.Item1, b.Item2, b.Item3, b.Item4), 0.9f, 0)).ToList();
+            .Select(b => new PoseLive.Detection.DetectedBox(new PoseLive.Pose.BoundingBox(b.Item1, b.Item2, b.Item3, b.Item4), 0.9f, 0)).ToList();
         void Batch() => estimator.Estimate(frame.Plane(0), frame.Width, frame.Height, frame.Stride, boxes);
         void Singles() { foreach (var box in boxes) estimator.Estimate(frame.Plane(0), frame.Width, frame.Height, frame.Stride, [box]); }
         Batch(); Singles();

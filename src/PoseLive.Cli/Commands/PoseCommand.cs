@@ -38,7 +38,7 @@ internal static class PoseCommand
             using var det = new CenterNetDetector(detCard, detPath, scoreThreshold: parse.GetValue(threshold));
             using var estimator = PoseEstimators.Create(poseCard, posePath);
             var persons = det.Detect(frame.Plane(0), frame.Width, frame.Height, frame.Stride);
-            var people = estimator.Estimate(frame.Plane(0), frame.Width, frame.Height, frame.Stride, persons);
+            var people = PoseDeduplication.Apply(estimator.Estimate(frame.Plane(0), frame.Width, frame.Height, frame.Stride, persons), estimator.Schema.Sigmas);
             output.WriteLine($"{path}: {frame.Width}x{frame.Height}, {people.Count} {(people.Count == 1 ? "person" : "people")} ({detCard.Name} + {poseCard.Name})");
             var inv = CultureInfo.InvariantCulture;
             for (int i = 0; i < people.Count; i++)

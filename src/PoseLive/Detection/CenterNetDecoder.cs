@@ -31,7 +31,7 @@ public sealed class CenterNetDecoder
     /// Decodes one image's heads. <paramref name="inputToImageX"/>/<paramref name="inputToImageY"/> scale
     /// input pixels to image pixels (the input is the whole frame stretched).
     /// </summary>
-    public List<Detection> Decode(ReadOnlySpan<float> heatmap, int classes, int height, int width, ReadOnlySpan<float> sizeHead,
+    public List<DetectedBox> Decode(ReadOnlySpan<float> heatmap, int classes, int height, int width, ReadOnlySpan<float> sizeHead,
         ReadOnlySpan<float> offsetHead, float inputToImageX, float inputToImageY)
     {
         int plane = width * height;
@@ -59,7 +59,7 @@ public sealed class CenterNetDecoder
         candidates.Sort((a, b) => b.Score.CompareTo(a.Score));
         if (candidates.Count > TopK) candidates.RemoveRange(TopK, candidates.Count - TopK);
 
-        var detections = new List<Detection>(candidates.Count);
+        var detections = new List<DetectedBox>(candidates.Count);
         foreach (var (score, c, y, x) in candidates)
         {
             int i = y * width + x;
@@ -77,7 +77,7 @@ public sealed class CenterNetDecoder
             }
             var box = new BoundingBox(x0 * inputToImageX, y0 * inputToImageY, (x1 - x0) * inputToImageX, (y1 - y0) * inputToImageY);
             if (box.Width <= 0 || box.Height <= 0) continue;
-            detections.Add(new Detection(box, score, c));
+            detections.Add(new DetectedBox(box, score, c));
         }
         return NmsIoU >= 1 ? detections : Nms(detections, NmsIoU);
     }
@@ -96,9 +96,9 @@ public sealed class CenterNetDecoder
     }
 
     /// <summary>Greedy class-wise non-maximum suppression by IoU; input sorted by score.</summary>
-    public static List<Detection> Nms(List<Detection> sorted, float iou)
+    public static List<DetectedBox> Nms(List<DetectedBox> sorted, float iou)
     {
-        var kept = new List<Detection>();
+        var kept = new List<DetectedBox>();
         foreach (var d in sorted)
             if (!kept.Any(k => k.ClassId == d.ClassId && k.Box.IoU(d.Box) > iou)) kept.Add(d);
         return kept;

@@ -40,7 +40,7 @@ public sealed class CenterNetDetector : IPersonDetector
 
     public CenterNetDecoder Decoder { get; }
 
-    public IReadOnlyList<Detection> Detect(ReadOnlySpan<byte> rgb, int width, int height, int stride)
+    public IReadOnlyList<DetectedBox> Detect(ReadOnlySpan<byte> rgb, int width, int height, int stride)
     {
         int w = _card.Input.Width, h = _card.Input.Height;
         // stretch: input (x, y) samples the frame at (x·W/w, y·H/h) (tf.image.resizeBilinear without half-pixel centres)

@@ -1,3 +1,4 @@
+using PoseLive.Detection;
 using PoseLive.Inference;
 using PoseLive.Models;
 using PoseLive.Pose;
@@ -38,7 +39,7 @@ public sealed class HeatmapPoseEstimator : IPoseEstimator
     public bool FlipTestEnabled { get; }
     public FlipAlignment FlipAlignment => _codec.Convention == CropConvention.UnbiasedDataProcessing || _codec is DarkCodec ? FlipAlignment.None : FlipAlignment.ShiftOnePixel;
 
-    public IReadOnlyList<PersonPose> Estimate(ReadOnlySpan<byte> rgb, int width, int height, int stride, IReadOnlyList<Detection.Detection> persons)
+    public IReadOnlyList<PersonPose> Estimate(ReadOnlySpan<byte> rgb, int width, int height, int stride, IReadOnlyList<DetectedBox> persons)
     {
         if (persons.Count == 0) return [];
         int w = _card.Input.Width, h = _card.Input.Height, n = persons.Count;

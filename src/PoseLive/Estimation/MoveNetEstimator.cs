@@ -1,3 +1,4 @@
+using PoseLive.Detection;
 using PoseLive.Inference;
 using PoseLive.Models;
 using PoseLive.Pose;
@@ -29,7 +30,7 @@ public sealed class MoveNetEstimator : IPoseEstimator
     /// <summary>Box padding before cropping.</summary>
     public double Padding { get; init; } = 1.25;
 
-    public IReadOnlyList<PersonPose> Estimate(ReadOnlySpan<byte> rgb, int width, int height, int stride, IReadOnlyList<Detection.Detection> persons)
+    public IReadOnlyList<PersonPose> Estimate(ReadOnlySpan<byte> rgb, int width, int height, int stride, IReadOnlyList<DetectedBox> persons)
     {
         if (persons.Count == 0) return [];
         int w = _card.Input.Width, h = _card.Input.Height, n = persons.Count;

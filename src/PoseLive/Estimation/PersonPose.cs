@@ -11,5 +11,17 @@ public interface IPoseEstimator : IDisposable
 {
     KeypointSchema Schema { get; }
 
-    IReadOnlyList<PersonPose> Estimate(ReadOnlySpan<byte> rgb, int width, int height, int stride, IReadOnlyList<Detection.Detection> persons);
+    IReadOnlyList<PersonPose> Estimate(ReadOnlySpan<byte> rgb, int width, int height, int stride, IReadOnlyList<DetectedBox> persons);
+}
+
+/// <summary>Removes duplicate people (two boxes on one person) by OKS-NMS on the rescored poses.</summary>
+public static class PoseDeduplication
+{
+    /// <summary>The poses kept, best score first; <paramref name="threshold"/> 0.9 is the top-down COCO setting.</summary>
+    public static IReadOnlyList<PersonPose> Apply(IReadOnlyList<PersonPose> poses, ReadOnlySpan<double> sigmas, double threshold = 0.9)
+    {
+        if (poses.Count < 2) return poses;
+        var predictions = poses.Select(p => new PosePrediction(p.Keypoints, p.BoxScore, p.Box.Area)).ToList();
+        return OksNms.Suppress(predictions, poses.Select(p => p.Score).ToList(), sigmas, threshold).Select(i => poses[i]).ToList();
+    }
 }

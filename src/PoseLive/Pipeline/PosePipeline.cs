@@ -27,7 +27,7 @@ public sealed class PosePipeline(IPersonDetector detector, IPoseEstimator estima
     {
         public required VideoFrame Frame;
         public StageTimes Times;
-        public IReadOnlyList<Detection.Detection>? Detections;
+        public IReadOnlyList<DetectedBox>? Detections;
         public IReadOnlyList<PersonPose> Poses = [];
         public FrameResult? Result;
     }
@@ -117,7 +117,7 @@ public sealed class PosePipeline(IPersonDetector detector, IPoseEstimator estima
         {
             w.Times.PoseStart = Stopwatch.GetTimestamp();
             var boxes = w.Detections ?? Propagate(previous, w.Frame.Width, w.Frame.Height);
-            w.Poses = estimator.Estimate(w.Frame.Plane(0), w.Frame.Width, w.Frame.Height, w.Frame.Stride, boxes);
+            w.Poses = PoseDeduplication.Apply(estimator.Estimate(w.Frame.Plane(0), w.Frame.Width, w.Frame.Height, w.Frame.Stride, boxes), estimator.Schema.Sigmas);
             previous = w.Poses;
             w.Times.PoseEnd = Stopwatch.GetTimestamp();
             return w;
@@ -203,9 +203,9 @@ public sealed class PosePipeline(IPersonDetector detector, IPoseEstimator estima
     }
 
     /// <summary>Boxes for the next frame from the previous keypoints: the confident keypoints' extent, widened as a detector box would be.</summary>
-    private List<Detection.Detection> Propagate(IReadOnlyList<PersonPose> previous, int width, int height)
+    private List<DetectedBox> Propagate(IReadOnlyList<PersonPose> previous, int width, int height)
     {
-        var boxes = new List<Detection.Detection>(previous.Count);
+        var boxes = new List<DetectedBox>(previous.Count);
         foreach (var p in previous)
         {
             if (BoundingBox.Around(p.Keypoints, _o.PropagationMinScore) is not { } b || b.Width < 2 || b.Height < 2) continue;
@@ -213,7 +213,7 @@ public sealed class PosePipeline(IPersonDetector detector, IPoseEstimator estima
             float x0 = Math.Max(0, b.X - padX), y0 = Math.Max(0, b.Y - top);
             float x1 = Math.Min(width, b.Right + padX), y1 = Math.Min(height, b.Bottom + bottom);
             if (x1 - x0 < 2 || y1 - y0 < 2) continue;
-            boxes.Add(new Detection.Detection(new BoundingBox(x0, y0, x1 - x0, y1 - y0), p.BoxScore, 0));
+            boxes.Add(new DetectedBox(new BoundingBox(x0, y0, x1 - x0, y1 - y0), p.BoxScore, 0));
         }
         return boxes;
     }

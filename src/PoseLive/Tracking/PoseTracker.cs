@@ -7,7 +7,7 @@ namespace PoseLive.Tracking;
 public sealed record TrackerOptions
 {
     /// <summary>Minimum similarity (max of OKS and box IoU) for a detection to continue a track.</summary>
-    public double MinSimilarity { get; init; } = 0.2;
+    public double MinSimilarity { get; init; } = 0.1;
     /// <summary>How long a track that is not seen is kept (and can be resumed).</summary>
     public double MaxLostSeconds { get; init; } = 1.0;
     /// <summary>Consecutive matches before a new track gets an id and is reported.</summary>

@@ -108,7 +108,7 @@ public class RealModelGoldenTests
         var (poseCard, posePath) = RealModels.Get("movenet-lightning");
         using var estimator = PoseEstimators.Create(poseCard, posePath);
         var boxes = new[] { new BoundingBox(26, 78, 147, 394), new BoundingBox(488, 14, 153, 459), new BoundingBox(200, 100, 120, 300), new BoundingBox(30, 70, 150, 400) }
-            .Select(b => new PoseLive.Detection.Detection(b, 0.9f, 0)).ToList();
+            .Select(b => new PoseLive.Detection.DetectedBox(b, 0.9f, 0)).ToList();
         var batched = estimator.Estimate(frame.Plane(0), frame.Width, frame.Height, frame.Stride, boxes);
         for (int i = 0; i < boxes.Count; i++)
         {
