@@ -24,6 +24,7 @@ public static class PoseLiveCli
             ModelsCommand.Create(),
             PoseCommand.Create(),
             AnnotateCommand.Create(),
+            RunCommand.Create(),
         };
         // --version prints PoseLive's version (the default reads the entry assembly, wrong when hosted).
         foreach (var option in root.Options.OfType<VersionOption>()) option.Action = new PrintVersion();

@@ -40,7 +40,7 @@ internal static class AnnotateCommand
                 Shard = ParseShard(parse.GetValue(shard)),
                 Resume = parse.GetValue(resume),
                 MaxFrames = parse.GetValue(maxFrames),
-                Inference = new InferenceOptions { IntraOpThreads = parse.GetValue(threads) },
+                Inference = new InferenceOptions { IntraOpThreads = parse.GetValue(threads), AllowSpinning = false },
             };
             bool interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
             int failed = 0;

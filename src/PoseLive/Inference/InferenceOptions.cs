@@ -24,6 +24,11 @@ public sealed record InferenceOptions
     public GraphOptimization GraphOptimization { get; init; } = GraphOptimization.All;
     public ExecutionProvider Provider { get; init; } = ExecutionProvider.Cpu;
     public int CudaDeviceId { get; init; }
+    /// <summary>
+    /// Whether idle intra-op threads spin-wait for work (ORT's default: lowest latency for one session).
+    /// Turn off when several sessions share the cores, as the pipeline's stages do.
+    /// </summary>
+    public bool AllowSpinning { get; init; } = true;
 
     public static InferenceOptions Default { get; } = new();
 

@@ -23,7 +23,8 @@ public sealed record AnnotateOptions
     public bool Resume { get; init; }
     public long? MaxFrames { get; init; }
     public double CheckpointSeconds { get; init; } = 10;
-    public InferenceOptions Inference { get; init; } = new();
+    /// <summary>Stages share the cores: no spin-waiting threads by default.</summary>
+    public InferenceOptions Inference { get; init; } = new() { AllowSpinning = false };
 }
 
 /// <summary>What an annotation run produced.</summary>

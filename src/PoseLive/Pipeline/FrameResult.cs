@@ -58,6 +58,7 @@ public sealed record PipelineOptions
     /// detect stage a few frames later depending on timing, and offline runs must be reproducible).
     /// </summary>
     public bool RedetectOnLoss { get; init; } = true;
+    /// <summary>Frames each channel holds in offline mode (live mode holds one per edge).</summary>
     public int ChannelCapacity { get; init; } = 4;
     /// <summary>Stop after this many frames (null: the whole source).</summary>
     public long? MaxFrames { get; init; }

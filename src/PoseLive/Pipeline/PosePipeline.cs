@@ -98,10 +98,13 @@ public sealed class PosePipeline(IPersonDetector detector, IPoseEstimator estima
             }
         }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-        long processed = resume?.ProcessedFrames ?? 0;
+        long processed = resume?.ProcessedFrames ?? 0, lastDetection = long.MinValue / 2;
         var detectTask = Task.Run(() => Stage(decoded.Reader, detected.Writer, w =>
         {
-            bool run = processed % Math.Max(1, _o.DetectorInterval) == 0 || Interlocked.Exchange(ref redetect, 0) == 1;
+            // early re-detection (live) at most every other frame, so a busy scene does not detect on every frame
+            bool early = processed - lastDetection >= 2 && Interlocked.Exchange(ref redetect, 0) == 1;
+            bool run = processed % Math.Max(1, _o.DetectorInterval) == 0 || early;
+            if (run) lastDetection = processed;
             processed++;
             if (run)
             {
@@ -191,7 +194,8 @@ public sealed class PosePipeline(IPersonDetector detector, IPoseEstimator estima
 
     private Channel<Work> NewChannel(bool dropOldest)
     {
-        var options = new BoundedChannelOptions(_o.ChannelCapacity)
+        // live: one frame per edge, so frames wait at most one stage deep (latency stays bounded)
+        var options = new BoundedChannelOptions(_o.Mode == PipelineMode.Live ? 1 : _o.ChannelCapacity)
         {
             FullMode = dropOldest ? BoundedChannelFullMode.DropOldest : BoundedChannelFullMode.Wait,
             SingleReader = true,

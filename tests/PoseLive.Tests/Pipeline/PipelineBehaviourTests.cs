@@ -102,7 +102,7 @@ public class PipelineBehaviourTests
     {
         using var source = Clip(60, realTime: true);                                  // 2 s paced at 30 fps
         var slow = new RecordingSink(_ => Thread.Sleep(100));                           // 10 fps consumer
-        var pipeline = new PosePipeline(new FixedDetector(), new BoxEstimator(), new PipelineOptions { Mode = PipelineMode.Live, ChannelCapacity = 2 });
+        var pipeline = new PosePipeline(new FixedDetector(), new BoxEstimator(), new PipelineOptions { Mode = PipelineMode.Live });
         await pipeline.RunAsync(source, [slow]).WaitAsync(TimeSpan.FromSeconds(60));
         var m = pipeline.Metrics.Snapshot();
         Assert.Equal(60, m.FramesIn);

@@ -18,6 +18,17 @@ public class GeometryTests
         Assert.Equal(400.0 / 200, wide.ScaleY, 9);          // height raised to 300 / 0.75
     }
 
+    [Fact]
+    public void Degenerate_boxes_give_valid_crops_and_non_finite_ones_are_rejected()
+    {
+        var point = TopDownCrop.FromBox(new BoundingBox(50, 60, 0, 0), 192, 256);
+        var (x, y) = point.InputToImage.Apply(96, 128);
+        Assert.True(Math.Abs(x - 50) < 1e-9 && Math.Abs(y - 60) < 1e-9, $"({x}, {y})");
+        var line = TopDownCrop.FromBox(new BoundingBox(50, 60, 0, 40), 192, 256);
+        Assert.True(line.ScaleX > 0 && line.ScaleY > 0);
+        Assert.Throws<ArgumentException>(() => TopDownCrop.FromBox(new BoundingBox(float.NaN, 0, 10, 10), 192, 256));
+    }
+
     [Theory]
     [InlineData(CropConvention.Standard, 0)]
     [InlineData(CropConvention.Standard, 37)]

@@ -59,6 +59,7 @@ internal static unsafe class OrtApi
     public static delegate* unmanaged<nint, void> ReleaseSessionOptions;               // 100
     public static delegate* unmanaged<byte***, int*, nint> GetAvailableProviders;      // 125
     public static delegate* unmanaged<byte**, int, nint> ReleaseAvailableProviders;    // 126
+    public static delegate* unmanaged<nint, byte*, byte*, nint> AddSessionConfigEntry; // 130
     public static delegate* unmanaged<nint, OrtCudaProviderOptions*, nint> SessionOptionsAppendExecutionProvider_CUDA; // 152
     public static delegate* unmanaged<byte*> GetBuildInfoString;                       // 254
 
@@ -114,6 +115,7 @@ internal static unsafe class OrtApi
         ReleaseSessionOptions = (delegate* unmanaged<nint, void>)table[100];
         GetAvailableProviders = (delegate* unmanaged<byte***, int*, nint>)table[125];
         ReleaseAvailableProviders = (delegate* unmanaged<byte**, int, nint>)table[126];
+        AddSessionConfigEntry = (delegate* unmanaged<nint, byte*, byte*, nint>)table[130];
         SessionOptionsAppendExecutionProvider_CUDA = (delegate* unmanaged<nint, OrtCudaProviderOptions*, nint>)table[152];
         GetBuildInfoString = (delegate* unmanaged<byte*>)table[254];
     }

@@ -22,6 +22,7 @@ internal static unsafe class OrtSessionNative
             if (options.InterOpThreads > 0) OrtStatus.Check(OrtApi.SetInterOpNumThreads(raw, options.InterOpThreads), "setting inter-op threads");
             OrtStatus.Check(OrtApi.SetSessionExecutionMode(raw, options.ParallelExecution ? 1 : 0), "setting execution mode");
             OrtStatus.Check(OrtApi.SetSessionGraphOptimizationLevel(raw, (int)options.GraphOptimization), "setting graph optimisation level");
+            if (!options.AllowSpinning) AddConfig(raw, "session.intra_op.allow_spinning", "0");
             if (options.ResolveProvider() == ExecutionProvider.Cuda)
             {
                 var cuda = new OrtCudaProviderOptions
@@ -40,6 +41,15 @@ internal static unsafe class OrtSessionNative
             handle.Dispose();
             throw;
         }
+    }
+
+    private static void AddConfig(nint options, string key, string value)
+    {
+        var k = Encoding.UTF8.GetBytes(key + "\0");
+        var v = Encoding.UTF8.GetBytes(value + "\0");
+        fixed (byte* kp = k)
+        fixed (byte* vp = v)
+            OrtStatus.Check(OrtApi.AddSessionConfigEntry(options, kp, vp), $"setting session option {key}");
     }
 
     public static OrtSessionHandle CreateFromFile(string path, OrtSessionOptionsHandle options)

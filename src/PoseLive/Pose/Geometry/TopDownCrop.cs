@@ -28,7 +28,10 @@ public sealed record TopDownCrop(double CenterX, double CenterY, double ScaleX, 
     public static TopDownCrop FromBox(BoundingBox box, int inputWidth, int inputHeight, double padding = DefaultPadding,
         double rotation = 0, CropConvention convention = CropConvention.Standard)
     {
-        double w = box.Width, h = box.Height, aspect = (double)inputWidth / inputHeight;
+        if (!float.IsFinite(box.X) || !float.IsFinite(box.Y) || !float.IsFinite(box.Width) || !float.IsFinite(box.Height))
+            throw new ArgumentException($"Box {box} is not finite.", nameof(box));
+        // a degenerate box (a single keypoint, a zero-size detection) still gives a valid, invertible crop
+        double w = Math.Max(box.Width, 1), h = Math.Max(box.Height, 1), aspect = (double)inputWidth / inputHeight;
         if (w > aspect * h) h = w / aspect;
         else if (w < aspect * h) w = h * aspect;
         return new TopDownCrop(box.X + box.Width * 0.5, box.Y + box.Height * 0.5, w / PixelStd * padding, h / PixelStd * padding,

@@ -1,0 +1,61 @@
+using System.CommandLine;
+using PoseLive.Detection;
+using PoseLive.Estimation;
+using PoseLive.Export;
+using PoseLive.Inference;
+using PoseLive.Media;
+using PoseLive.Models;
+using PoseLive.Pipeline;
+
+namespace PoseLive.Cli.Commands;
+
+/// <summary>`poselive run SOURCE`: the live pipeline (drop-oldest) on a file, camera or stream, printing metrics every second.</summary>
+internal static class RunCommand
+{
+    public static Command Create()
+    {
+        var sourceArg = new Argument<string?>("source") { Description = "Video file, URL or libavformat input (omit with --camera).", Arity = ArgumentArity.ZeroOrOne };
+        var camera = new Option<int?>("--camera") { Description = "Camera index (/dev/videoN)." };
+        var format = new Option<string?>("--format", "-f") { Description = "Input format by name (e.g. lavfi, video4linux2)." };
+        var realtime = new Option<bool>("--realtime") { Description = "Release file frames at their timestamps, like a live camera." };
+        var model = new Option<string>("--model") { Description = "Pose model.", DefaultValueFactory = _ => "movenet-lightning" };
+        var interval = new Option<int>("--detector-interval") { Description = "Run the detector every N frames (and early when a person is lost).", DefaultValueFactory = _ => 5 };
+        var jsonl = new Option<string?>("--jsonl") { Description = "Also stream per-frame JSON Lines to this file." };
+        var seconds = new Option<double?>("--seconds") { Description = "Stop after this many seconds." };
+        var dir = new Option<string?>("--models") { Description = "Models folder." };
+        var command = new Command("run", "Run the live pipeline on a source (drop-oldest under load) and print fps, latency and drops every second.")
+        {
+            sourceArg, camera, format, realtime, model, interval, jsonl, seconds, dir,
+        };
+        command.SetAction(async (parse, cancellationToken) =>
+        {
+            var output = parse.InvocationConfiguration.Output;
+            var directory = parse.GetValue(dir) ?? ModelZoo.DefaultDirectory();
+            using var source = parse.GetValue(camera) is int index
+                ? VideoSource.OpenCamera(index)
+                : VideoSource.Open(parse.GetValue(sourceArg) ?? throw new ArgumentException("give a source or --camera N"),
+                    new VideoSourceOptions { InputFormat = parse.GetValue(format), RealTime = parse.GetValue(realtime) });
+            var (detCard, detPath) = ModelZoo.Find(directory, "centernet");
+            var (poseCard, posePath) = ModelZoo.Find(directory, parse.GetRequiredValue(model));
+            var inference = new InferenceOptions { AllowSpinning = false }; // stages share the cores: no spin-waiting threads
+            using var detector = new CenterNetDetector(detCard, detPath, inference);
+            using var estimator = PoseEstimators.Create(poseCard, posePath, inference);
+            var pipeline = new PosePipeline(detector, estimator, new PipelineOptions { Mode = PipelineMode.Live, DetectorInterval = Math.Max(1, parse.GetValue(interval)) });
+            using var journal = parse.GetValue(jsonl) is string path ? FrameJournal.OpenForAppend(path, resume: false) : null;
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            if (parse.GetValue(seconds) is double s) stop.CancelAfter(TimeSpan.FromSeconds(s));
+            using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
+            var run = pipeline.RunAsync(source, journal is null ? [] : [journal], stop.Token);
+            output.WriteLine($"{source.Url}: {source.Video.Width}x{source.Video.Height} @ {source.Video.FramesPerSecond:0.##} fps, {detCard.Name} every {parse.GetValue(interval)} frames + {poseCard.Name}; Ctrl-C to stop");
+            while (!run.IsCompleted)
+            {
+                try { await timer.WaitForNextTickAsync(stop.Token); } catch (OperationCanceledException) { break; }
+                output.WriteLine($"  {pipeline.Metrics.Snapshot()}");
+            }
+            await run;
+            output.WriteLine($"done: {pipeline.Metrics.Snapshot()}");
+            return PoseLiveCli.ExitOk;
+        });
+        return command;
+    }
+}
