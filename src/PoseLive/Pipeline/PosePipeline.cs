@@ -51,8 +51,16 @@ public sealed class PosePipeline(IPersonDetector detector, IPoseEstimator estima
             {
                 await foreach (var w in input!.ReadAllAsync(failure.Token).ConfigureAwait(false))
                 {
-                    var next = step(w);
-                    if (next is not null) await output.WriteAsync(next, failure.Token).ConfigureAwait(false);
+                    try
+                    {
+                        var next = step(w);
+                        if (next is not null) await output.WriteAsync(next, failure.Token).ConfigureAwait(false); // ownership moves on
+                    }
+                    catch
+                    {
+                        w.Frame.Dispose(); // the step or the hand-off failed: this stage still owns the frame
+                        throw;
+                    }
                 }
             }
             catch (OperationCanceledException) when (failure.IsCancellationRequested) { }

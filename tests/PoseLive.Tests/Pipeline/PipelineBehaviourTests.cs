@@ -69,6 +69,28 @@ public class PipelineBehaviourTests
         Assert.Equal(source.Pool.Allocated, source.Pool.Free);
     }
 
+    /// <summary>Slow on one frame, so a stage is still holding that frame when the run faults.</summary>
+    private sealed class SlowOnceDetector(long slowCall) : IPersonDetector
+    {
+        private long _calls;
+        public IReadOnlyList<DetectedBox> Detect(ReadOnlySpan<byte> rgb, int width, int height, int stride)
+        {
+            if (Interlocked.Increment(ref _calls) == slowCall) Thread.Sleep(500);
+            return [new DetectedBox(new BoundingBox(10, 10, 40, 80), 0.9f, 0)];
+        }
+        public void Dispose() { }
+    }
+
+    [Fact]
+    public async Task A_frame_held_by_a_stage_when_the_run_faults_goes_back_to_the_pool()
+    {
+        using var source = Clip(60);
+        var failing = new RecordingSink(r => { if (r.FrameIndex == 3) throw new InvalidOperationException("sink broke"); });
+        var pipeline = new PosePipeline(new SlowOnceDetector(slowCall: 6), new BoxEstimator(), new PipelineOptions { DetectorInterval = 1 });
+        await Assert.ThrowsAsync<InvalidOperationException>(() => pipeline.RunAsync(source, [failing]).WaitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Equal(source.Pool.Allocated, source.Pool.Free);
+    }
+
     [Fact]
     public async Task A_failing_detector_faults_the_run()
     {
