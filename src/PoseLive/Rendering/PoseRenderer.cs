@@ -1,0 +1,178 @@
+using PoseLive.Interop.Gl;
+using PoseLive.Media;
+using PoseLive.Pose;
+
+namespace PoseLive.Rendering;
+
+/// <summary>
+/// Draws a decoded frame and the tracked poses with the shaders in shaders/: the frame as a textured
+/// quad (RGB24 rows or YUV planes, converted on the GPU), heatmaps through a colour map inside each
+/// person's crop, and skeletons as instanced limbs and joints with per-track colours and
+/// confidence-scaled alpha. Needs a current GL 4.5 context; owns its GL objects.
+/// </summary>
+internal sealed unsafe class PoseRenderer : IDisposable
+{
+    private const int GL_R8UI = 0x8232, GL_RED_INTEGER = 0x8D94;
+    private readonly GlApi _gl;
+    private readonly KeypointSchema _schema;
+    private readonly GlProgram _video, _skeleton, _heatmap;
+    private readonly GlVertexArray _vao;
+    private readonly GlBuffer _primitives;
+    private GlTexture? _bytes, _u, _v, _heat;
+    private float[] _staging = new float[12 * 256];
+
+    public PoseRenderer(GlApi gl, KeypointSchema schema, string? shaderDirectory = null)
+    {
+        _gl = gl;
+        _schema = schema;
+        var dir = shaderDirectory ?? ShaderDirectory();
+        _video = GlProgram.FromFiles(gl, Path.Combine(dir, "video.vert"), Path.Combine(dir, "video.frag"));
+        _skeleton = GlProgram.FromFiles(gl, Path.Combine(dir, "skeleton.vert"), Path.Combine(dir, "skeleton.frag"));
+        _heatmap = GlProgram.FromFiles(gl, Path.Combine(dir, "heatmap.vert"), Path.Combine(dir, "heatmap.frag"));
+        _vao = GlVertexArray.Create(gl);
+        _primitives = GlBuffer.Create(gl);
+        GlError.Check(gl, "creating the renderer");
+    }
+
+    /// <summary>shaders/ beside the application (copied by the build), else in the checkout.</summary>
+    public static string ShaderDirectory()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shaders");
+            if (File.Exists(Path.Combine(candidate, "skeleton.vert"))) return candidate;
+        }
+        throw new RenderingException($"The shaders/ folder was not found beside {AppContext.BaseDirectory}.");
+    }
+
+    /// <summary>Draws into the bound framebuffer of size <paramref name="width"/>×<paramref name="height"/>.</summary>
+    public void Draw(VideoFrame frame, RenderScene scene, int width, int height, bool flipY)
+    {
+        var gl = _gl;
+        gl.Viewport(0, 0, width, height);
+        gl.ClearColor(0, 0, 0, 1);
+        gl.Clear(GlApi.GL_COLOR_BUFFER_BIT);
+        gl.BindVertexArray(_vao.Id);
+        float flip = flipY ? 1 : 0;
+
+        UploadFrame(frame);
+        gl.UseProgram(_video.Id);
+        gl.ProgramUniform2f(_video.Id, _video.Uniform("u_size"), frame.Width, frame.Height);
+        gl.ProgramUniform1f(_video.Id, _video.Uniform("u_flip_y"), flip);
+        gl.ProgramUniform1i(_video.Id, _video.Uniform("u_mode"), frame.Format == PixelFormat.Yuv420p ? 1 : 0);
+        gl.ProgramUniform1i(_video.Id, _video.Uniform("u_bytes"), 0);
+        gl.ProgramUniform1i(_video.Id, _video.Uniform("u_u"), 1);
+        gl.ProgramUniform1i(_video.Id, _video.Uniform("u_v"), 2);
+        gl.BindTextureUnit(0, _bytes!.Id);
+        if (frame.Format == PixelFormat.Yuv420p) { gl.BindTextureUnit(1, _u!.Id); gl.BindTextureUnit(2, _v!.Id); }
+        gl.DrawArraysInstanced(GlApi.GL_TRIANGLE_STRIP, 0, 4, 1);
+
+        gl.Enable(GlApi.GL_BLEND);
+        gl.BlendFunc(GlApi.GL_SRC_ALPHA, GlApi.GL_ONE_MINUS_SRC_ALPHA);
+        if (scene.ShowHeatmaps)
+            foreach (var p in scene.People)
+                if (p.Heatmap is { } h) DrawHeatmap(h, frame.Width, frame.Height, flip);
+        int count = BuildPrimitives(scene);
+        if (count > 0)
+        {
+            fixed (float* s = _staging) gl.NamedBufferData(_primitives.Id, count * 12 * sizeof(float), s, GlApi.GL_DYNAMIC_DRAW);
+            gl.BindBufferBase(GlApi.GL_SHADER_STORAGE_BUFFER, 0, _primitives.Id);
+            gl.UseProgram(_skeleton.Id);
+            gl.ProgramUniform2f(_skeleton.Id, _skeleton.Uniform("u_size"), frame.Width, frame.Height);
+            gl.ProgramUniform1f(_skeleton.Id, _skeleton.Uniform("u_flip_y"), flip);
+            gl.DrawArraysInstanced(GlApi.GL_TRIANGLE_STRIP, 0, 4, count);
+        }
+        gl.Disable(GlApi.GL_BLEND);
+        GlError.Check(gl, "drawing a frame");
+    }
+
+    private void UploadFrame(VideoFrame frame)
+    {
+        if (frame.Format is not (PixelFormat.Rgb24 or PixelFormat.Yuv420p))
+            throw new RenderingException($"The renderer draws RGB24 or YUV420p frames, not {frame.Format}.");
+        int stride = frame.PlaneStride(0);
+        int bytesWide = frame.Format == PixelFormat.Rgb24 ? stride : stride;
+        _bytes = Ensure(_bytes, bytesWide, frame.Height, GL_R8UI);
+        _bytes.Upload<byte>(frame.Plane(0), GL_RED_INTEGER, GlApi.GL_UNSIGNED_BYTE);
+        if (frame.Format == PixelFormat.Yuv420p)
+        {
+            var (_, ch) = frame.Format.PlaneSize(1, frame.Width, frame.Height);
+            _u = Ensure(_u, frame.PlaneStride(1), ch, GL_R8UI);
+            _v = Ensure(_v, frame.PlaneStride(2), ch, GL_R8UI);
+            _u.Upload<byte>(frame.Plane(1), GL_RED_INTEGER, GlApi.GL_UNSIGNED_BYTE);
+            _v.Upload<byte>(frame.Plane(2), GL_RED_INTEGER, GlApi.GL_UNSIGNED_BYTE);
+        }
+    }
+
+    private GlTexture Ensure(GlTexture? texture, int width, int height, int format)
+    {
+        if (texture is { } t && t.Width == width && t.Height == height && t.Format == format) return t;
+        texture?.Dispose();
+        return GlTexture.Create(_gl, format, width, height, linear: format == GlApi.GL_R32F);
+    }
+
+    private void DrawHeatmap(PersonHeatmap h, int frameWidth, int frameHeight, float flip)
+    {
+        var gl = _gl;
+        _heat = Ensure(_heat, h.Width, h.Height, GlApi.GL_R32F);
+        _heat.Upload<float>(h.Values, GlApi.GL_RED, GlApi.GL_FLOAT);
+        var m = h.InputToImage;
+        var (x0, y0) = m.Apply(0, 0);
+        var (x1, y1) = m.Apply(h.InputWidth, 0);
+        var (x2, y2) = m.Apply(0, h.InputHeight);
+        var (x3, y3) = m.Apply(h.InputWidth, h.InputHeight);
+        gl.UseProgram(_heatmap.Id);
+        gl.ProgramUniform2f(_heatmap.Id, _heatmap.Uniform("u_size"), frameWidth, frameHeight);
+        gl.ProgramUniform1f(_heatmap.Id, _heatmap.Uniform("u_flip_y"), flip);
+        gl.ProgramUniform4f(_heatmap.Id, _heatmap.Uniform("u_corners01"), (float)x0, (float)y0, (float)x1, (float)y1);
+        gl.ProgramUniform4f(_heatmap.Id, _heatmap.Uniform("u_corners23"), (float)x2, (float)y2, (float)x3, (float)y3);
+        gl.ProgramUniform1f(_heatmap.Id, _heatmap.Uniform("u_opacity"), 0.75f);
+        gl.ProgramUniform1i(_heatmap.Id, _heatmap.Uniform("u_heatmap"), 0);
+        gl.BindTextureUnit(0, _heat.Id);
+        gl.DrawArraysInstanced(GlApi.GL_TRIANGLE_STRIP, 0, 4, 1);
+    }
+
+    /// <summary>Fills the staging buffer with segments (limbs, box edges) and joints; returns how many.</summary>
+    private int BuildPrimitives(RenderScene scene)
+    {
+        int n = 0;
+        void Add(float ax, float ay, float bx, float by, (byte R, byte G, byte B) c, float alpha, float radius, bool joint)
+        {
+            if ((n + 1) * 12 > _staging.Length) Array.Resize(ref _staging, _staging.Length * 2);
+            var s = _staging.AsSpan(n * 12, 12);
+            s[0] = ax; s[1] = ay; s[2] = bx; s[3] = by;
+            s[4] = c.R / 255f; s[5] = c.G / 255f; s[6] = c.B / 255f; s[7] = alpha;
+            s[8] = radius; s[9] = joint ? 1 : 0; s[10] = 0; s[11] = 0;
+            n++;
+        }
+        foreach (var b in scene.ShowDetectorBoxes ? scene.DetectorBoxes : [])
+            foreach (var (ax, ay, bx, by) in Edges(b)) Add(ax, ay, bx, by, (255, 255, 255), 0.6f, 1f, false);
+        foreach (var p in scene.People)
+        {
+            var color = CpuOverlay.ColorFor(p.ColorIndex);
+            if (scene.ShowBoxes)
+                foreach (var (ax, ay, bx, by) in Edges(p.Box)) Add(ax, ay, bx, by, color, 0.8f, 1f, false);
+            if (!scene.ShowSkeletons) continue;
+            foreach (var (a, c) in _schema.Skeleton)
+            {
+                var ka = p.Keypoints[a];
+                var kc = p.Keypoints[c];
+                if (ka.IsMissing || kc.IsMissing || ka.Score < scene.MinKeypointScore || kc.Score < scene.MinKeypointScore) continue;
+                Add(ka.X, ka.Y, kc.X, kc.Y, color, Math.Clamp(Math.Min(ka.Score, kc.Score), 0.25f, 1f), 2f, false);
+            }
+            foreach (var k in p.Keypoints)
+                if (!k.IsMissing && k.Score >= scene.MinKeypointScore) Add(k.X, k.Y, k.X, k.Y, color, Math.Clamp(k.Score, 0.25f, 1f), 4f, true);
+        }
+        return n;
+    }
+
+    private static IEnumerable<(float, float, float, float)> Edges(BoundingBox b) =>
+        [(b.X, b.Y, b.Right, b.Y), (b.Right, b.Y, b.Right, b.Bottom), (b.Right, b.Bottom, b.X, b.Bottom), (b.X, b.Bottom, b.X, b.Y)];
+
+    public void Dispose()
+    {
+        _bytes?.Dispose(); _u?.Dispose(); _v?.Dispose(); _heat?.Dispose();
+        _primitives.Dispose(); _vao.Dispose();
+        _video.Dispose(); _skeleton.Dispose(); _heatmap.Dispose();
+    }
+}
