@@ -1,12 +1,13 @@
 #version 450 core
-// Heatmap values (0..1) through a jet-like colour map; transparency follows the value.
+// Heatmap values (0..1) through a "hot" colour map (black → red → yellow → white: brightness grows with
+// the value, so the brightest spot is the peak); transparency follows the value too.
 uniform sampler2D u_heatmap;
 uniform float u_opacity;
 in vec2 v_uv;
 out vec4 o_color;
 vec3 colormap(float t) {
     t = clamp(t, 0.0, 1.0);
-    return clamp(vec3(1.5 - abs(4.0 * t - 3.0), 1.5 - abs(4.0 * t - 2.0), 1.5 - abs(4.0 * t - 1.0)), 0.0, 1.0);
+    return clamp(vec3(3.0 * t, 3.0 * t - 1.0, 3.0 * t - 2.0), 0.0, 1.0);
 }
 void main() {
     float h = texture(u_heatmap, v_uv).r;

@@ -22,9 +22,10 @@ internal static class AnnotateCommand
         var maxFrames = new Option<long?>("--max-frames") { Description = "Annotate at most this many frames of each video." };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0: one per core)." };
         var dir = new Option<string?>("--models") { Description = "Models folder." };
+        var render = new Option<string?>("--render") { Description = "Also render the annotated video with the GL shaders (offscreen) to this MP4 file." };
         var command = new Command("annotate", "Annotate videos offline: detect, estimate, track and smooth people; write COCO keypoint JSON (with track ids), COCO results and per-frame JSON Lines.")
         {
-            videos, outDir, model, detector, interval, shard, resume, maxFrames, threads, dir,
+            videos, outDir, model, detector, interval, shard, resume, maxFrames, threads, dir, render,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -44,14 +45,18 @@ internal static class AnnotateCommand
             };
             bool interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
             int failed = 0;
-            foreach (var video in parse.GetRequiredValue(videos))
+            var all = parse.GetRequiredValue(videos);
+            foreach (var video in all)
             {
                 if (cancellationToken.IsCancellationRequested) break;
                 try
                 {
+                    if (parse.GetValue(render) is string renderPath)
+                        options = options with { RenderPath = all.Length == 1 ? renderPath : Path.Combine(Path.GetDirectoryName(renderPath) ?? ".", $"{Path.GetFileNameWithoutExtension(renderPath)}.{Path.GetFileNameWithoutExtension(video)}{Path.GetExtension(renderPath)}") };
                     var result = interactive ? await WithProgressBar(video, options, cancellationToken) : await WithPlainProgress(video, options, output, cancellationToken);
                     output.WriteLine($"{video}: {result.Frames} frames{(result.ResumedFrames > 0 ? $" ({result.ResumedFrames} resumed)" : "")} → {result.Dataset}, {result.Results}, {result.Journal}");
                     output.WriteLine($"  {result.Metrics}");
+                    if (options.RenderPath is string rendered) output.WriteLine($"  rendered: {rendered}");
                     if (cancellationToken.IsCancellationRequested)
                         output.WriteLine($"  cancelled: outputs hold the {result.Frames} finished frames; run again with --resume to continue");
                 }

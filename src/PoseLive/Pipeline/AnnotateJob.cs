@@ -25,6 +25,8 @@ public sealed record AnnotateOptions
     public double CheckpointSeconds { get; init; } = 10;
     /// <summary>Stages share the cores: no spin-waiting threads by default.</summary>
     public InferenceOptions Inference { get; init; } = new() { AllowSpinning = false };
+    /// <summary>Also render the annotated video (GL, offscreen) to this MP4 (with several videos: NAME inserted before the extension).</summary>
+    public string? RenderPath { get; init; }
 }
 
 /// <summary>What an annotation run produced.</summary>
@@ -41,6 +43,7 @@ public static class AnnotateJob
     public static async Task<AnnotateResult> RunAsync(string video, AnnotateOptions o, Action<long, long?>? progress = null, CancellationToken cancellationToken = default)
     {
         PrepareOutputDirectory(o.OutputDirectory);
+        if (o.RenderPath is not null) Rendering.RenderSink.EnsureAvailable();
         using var source = VideoSource.Open(video);
         var baseName = Path.GetFileNameWithoutExtension(video) + (o.Shard.Count > 1 ? $".shard-{o.Shard.Index}-of-{o.Shard.Count}" : "");
         var dataset = Path.Combine(o.OutputDirectory, baseName + ".coco.json");
@@ -95,7 +98,10 @@ public static class AnnotateJob
             MaxFrames = remaining == long.MaxValue ? null : remaining,
             Tracker = trackerOptions,
         });
-        if (remaining > 0) await pipeline.RunAsync(source, [journal, coco, progressSink], cancellationToken, resume).ConfigureAwait(false);
+        using var render = o.RenderPath is { } renderPath ? new Rendering.RenderSink(renderPath, estimator.Schema, source.Video.AverageFrameRate) : null;
+        if (render is not null && done.Count > 0) throw new ArgumentException("--render cannot be combined with --resume (the video would miss the resumed frames).");
+        IFrameSink[] sinks = render is null ? [journal, coco, progressSink] : [journal, coco, render, progressSink];
+        if (remaining > 0) await pipeline.RunAsync(source, sinks, cancellationToken, resume).ConfigureAwait(false);
         else coco.Complete(cancelled: false);
         return new AnnotateResult(video, dataset, results, journalPath, coco.FrameCount, done.Count, pipeline.Metrics.Snapshot());
     }

@@ -49,6 +49,7 @@ internal sealed unsafe class EglContext : IDisposable
             if (eglMakeCurrent(display, 0, 0, context) == 0) throw Fail("eglMakeCurrent(surfaceless)");
             var gl = new GlApi(name => eglGetProcAddress(name));
             GlError.EnableDebugOutput(gl);
+            GlError.Clear(gl);
             return new EglContext(display, context, gl);
         }
         catch

@@ -11,7 +11,15 @@ namespace PoseLive.Interop.Gl;
 /// </summary>
 internal static unsafe class GlError
 {
+    private const int GL_DEBUG_SOURCE_SHADER_COMPILER = 0x8248;
     [ThreadStatic] private static string? t_pending;
+
+    /// <summary>Forgets a pending error (a failure path that already reported its own error).</summary>
+    public static void Clear(GlApi gl)
+    {
+        gl.GetError();
+        t_pending = null;
+    }
 
     public static void EnableDebugOutput(GlApi gl)
     {
@@ -24,7 +32,9 @@ internal static unsafe class GlError
     private static void OnMessage(int source, int type, int id, int severity, int length, byte* message, void* user)
     {
         var text = Marshal.PtrToStringUTF8((nint)message, length);
-        if (type == GlApi.GL_DEBUG_TYPE_ERROR || severity == GlApi.GL_DEBUG_SEVERITY_HIGH) t_pending ??= text;
+        // shader compiler messages are reported with file and line from the info log; only log them here
+        bool compiler = source == GL_DEBUG_SOURCE_SHADER_COMPILER;
+        if (!compiler && (type == GlApi.GL_DEBUG_TYPE_ERROR || severity == GlApi.GL_DEBUG_SEVERITY_HIGH)) t_pending ??= text;
         else Log.Write(LogLevel.Verbose, "opengl", text);
     }
 

@@ -119,6 +119,7 @@ internal sealed unsafe partial class GlProgram(GlApi gl, int id, string name) : 
         {
             var log = InfoLog(gl, program, isProgram: true);
             gl.DeleteProgram(program);
+            GlError.Clear(gl);
             throw new RenderingException($"Linking {Path.GetFileName(vertex.File)} + {Path.GetFileName(fragment.File)} failed: {log}");
         }
         return new GlProgram(gl, program, Path.GetFileNameWithoutExtension(vertex.File));
@@ -140,6 +141,7 @@ internal sealed unsafe partial class GlProgram(GlApi gl, int id, string name) : 
         if (ok != 0) return shader;
         var log = InfoLog(gl, shader, isProgram: false);
         gl.DeleteShader(shader);
+        GlError.Clear(gl);
         // Mesa reports "0:LINE(COL): error: …"; others "ERROR: 0:LINE: …" — name the file and line either way
         var lines = log.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
             .Select(l => LineNumber().Match(l) is { Success: true } m ? $"{file}:{m.Groups[1].Value}: {l[(m.Index + m.Length)..].TrimStart(':', ' ', '(', ')', '0', '1', '2', '3', '4', '5', '6', '7', '8', '9')}" : $"{file}: {l}");
