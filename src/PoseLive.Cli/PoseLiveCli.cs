@@ -44,6 +44,8 @@ public static class PoseLiveCli
     public static int Run(string[] args, TextWriter output, TextWriter error)
     {
         var root = Build();
+        // `poselive --camera N …` is the live window on a camera: `poselive run --window --camera N …`
+        if (args.Length > 0 && args[0] == "--camera") args = ["run", "--window", .. args];
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {

@@ -6,6 +6,7 @@ using PoseLive.Inference;
 using PoseLive.Media;
 using PoseLive.Models;
 using PoseLive.Pipeline;
+using PoseLive.Rendering;
 
 namespace PoseLive.Cli.Commands;
 
@@ -23,9 +24,11 @@ internal static class RunCommand
         var jsonl = new Option<string?>("--jsonl") { Description = "Also stream per-frame JSON Lines to this file." };
         var seconds = new Option<double?>("--seconds") { Description = "Stop after this many seconds." };
         var dir = new Option<string?>("--models") { Description = "Models folder." };
-        var command = new Command("run", "Run the live pipeline on a source (drop-oldest under load) and print fps, latency and drops every second.")
+        var window = new Option<bool>("--window") { Description = "Show the live window (OpenGL): Space pause, . step, H heatmaps, S skeletons, B boxes, D detector boxes, Esc quit." };
+        var screenshot = new Option<string?>("--screenshot") { Description = "With --window: save the last shown frame as PNG on exit." };
+        var command = new Command("run", "Run the live pipeline on a source (drop-oldest under load) and print fps, latency and drops every second; optionally in a window.")
         {
-            sourceArg, camera, format, realtime, model, interval, jsonl, seconds, dir,
+            sourceArg, camera, format, realtime, model, interval, jsonl, seconds, dir, window, screenshot,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -45,8 +48,18 @@ internal static class RunCommand
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             if (parse.GetValue(seconds) is double s) stop.CancelAfter(TimeSpan.FromSeconds(s));
             using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
-            var run = pipeline.RunAsync(source, journal is null ? [] : [journal], stop.Token);
+            var windowSink = parse.GetValue(window) ? new WindowSink() : null;
+            IFrameSink[] sinks = [.. new IFrameSink?[] { journal, windowSink }.OfType<IFrameSink>()];
+            var run = pipeline.RunAsync(source, sinks, stop.Token);
             output.WriteLine($"{source.Url}: {source.Video.Width}x{source.Video.Height} @ {source.Video.FramesPerSecond:0.##} fps, {detCard.Name} every {parse.GetValue(interval)} frames + {poseCard.Name}; Ctrl-C to stop");
+            if (windowSink is not null)
+            {
+                new LiveWindow { ScreenshotPath = parse.GetValue(screenshot) }.Run(windowSink, estimator.Schema, stop, () =>
+                {
+                    var m = pipeline.Metrics.Snapshot();
+                    return string.Format(System.Globalization.CultureInfo.InvariantCulture, "{0:F1} fps, latency p50 {1:F0} ms, {2} dropped", m.Fps, m.EndToEnd.P50, m.Dropped);
+                });
+            }
             while (!run.IsCompleted)
             {
                 try { await timer.WaitForNextTickAsync(stop.Token); } catch (OperationCanceledException) { break; }

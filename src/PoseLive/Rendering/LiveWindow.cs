@@ -1,0 +1,166 @@
+using System.Diagnostics;
+using System.Runtime.InteropServices;
+using PoseLive.Interop.Gl;
+using PoseLive.Media;
+using PoseLive.Pose;
+using static PoseLive.Interop.Glfw.GlfwNative;
+
+namespace PoseLive.Rendering;
+
+/// <summary>
+/// The live window (GLFW, OpenGL 4.5 core): a game-style frame loop on the calling thread that renders at
+/// display rate (vsync, capped at 60 Hz where there is none), interpolating each person's keypoints
+/// between the last two media timestamps, while the pipeline runs on its own tasks and hands frames over
+/// through a <see cref="WindowSink"/>. Keys: Space pause, . step (paused), H heatmaps, S skeletons,
+/// B boxes, D detector boxes, Esc quit. The title shows fps, latency and the track count.
+/// </summary>
+public sealed unsafe class LiveWindow
+{
+    private static readonly Queue<int> s_keys = new();
+
+    public string? ScreenshotPath { get; init; }
+
+    [UnmanagedCallersOnly]
+    private static void OnKey(nint window, int key, int scancode, int action, int mods)
+    {
+        if (action == GLFW_PRESS || action == GLFW_REPEAT) lock (s_keys) s_keys.Enqueue(key);
+    }
+
+    /// <summary>Runs until Esc, the window closes, or the pipeline finishes; then cancels <paramref name="stop"/>.</summary>
+    public void Run(WindowSink sink, KeypointSchema schema, CancellationTokenSource stop, Func<string> status)
+    {
+        if (glfwInit() == 0) throw new RenderingException($"No window system for the live window ({LastError()}); is DISPLAY set? annotate and run work without --window.");
+        nint window = 0;
+        try
+        {
+            glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 4);
+            glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 5);
+            glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
+            glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, 1);
+            // the size follows the first frame
+            WindowFrame? current = null, previous = null;
+            var clock = Stopwatch.StartNew();
+            while (current is null && !stop.IsCancellationRequested && !sink.Finished && clock.Elapsed < TimeSpan.FromSeconds(30))
+            {
+                current = sink.TakeLatest();
+                if (current is null) Thread.Sleep(5);
+            }
+            if (current is null) return;
+            window = glfwCreateWindow(current.Pixels.Width, current.Pixels.Height, "PoseLive", 0, 0);
+            if (window == 0) throw new RenderingException($"Could not create an OpenGL 4.5 core window: {LastError()}");
+            glfwMakeContextCurrent(window);
+            glfwSwapInterval(1);
+            glfwSetKeyCallback(window, &OnKey);
+            var gl = new GlApi(name => glfwGetProcAddress(name));
+            GlError.EnableDebugOutput(gl);
+            GlError.Clear(gl);
+            using var renderer = new PoseRenderer(gl, schema);
+            Loop(window, gl, renderer, sink, ref current, ref previous, stop, status);
+        }
+        finally
+        {
+            stop.Cancel();
+            if (window != 0) glfwDestroyWindow(window);
+            glfwTerminate();
+        }
+    }
+
+    private void Loop(nint window, GlApi gl, PoseRenderer renderer, WindowSink sink, ref WindowFrame current, ref WindowFrame? previous,
+        CancellationTokenSource stop, Func<string> status)
+    {
+        bool paused = false, step = false, heatmaps = true, skeletons = true, boxes = true, detectorBoxes = false;
+        long arrived = Stopwatch.GetTimestamp();
+        long lastTitle = 0;
+        int framesShown = 0;
+        var tick = TimeSpan.FromSeconds(1.0 / 60);
+        byte[]? screenshot = null;
+        int shotW = 0, shotH = 0;
+        while (glfwWindowShouldClose(window) == 0 && !stop.IsCancellationRequested)
+        {
+            long frameStart = Stopwatch.GetTimestamp();
+            glfwPollEvents();
+            lock (s_keys)
+                while (s_keys.TryDequeue(out int key))
+                    switch (key)
+                    {
+                        case GLFW_KEY_ESCAPE: glfwSetWindowShouldClose(window, 1); break;
+                        case GLFW_KEY_SPACE: paused = !paused; break;
+                        case GLFW_KEY_PERIOD: step = paused; break;
+                        case GLFW_KEY_H: heatmaps = !heatmaps; break;
+                        case GLFW_KEY_S: skeletons = !skeletons; break;
+                        case GLFW_KEY_B: boxes = !boxes; break;
+                        case GLFW_KEY_D: detectorBoxes = !detectorBoxes; break;
+                    }
+            if (!paused || step)
+            {
+                if (sink.TakeLatest() is { } next)
+                {
+                    if (previous is not null) sink.Return(previous);
+                    previous = current;
+                    current = next;
+                    arrived = Stopwatch.GetTimestamp();
+                    step = false;
+                }
+                else if (sink.Finished) break;
+            }
+            // interpolate from the previous pose to the current one over one media frame interval
+            double span = previous is null ? 0 : current.Time - previous.Time;
+            double alpha = span <= 0 || paused ? 1 : Math.Clamp(Stopwatch.GetElapsedTime(arrived).TotalSeconds / span, 0, 1);
+            var scene = new RenderScene(Interpolate(previous, current, (float)alpha))
+            {
+                ShowHeatmaps = heatmaps, ShowSkeletons = skeletons, ShowBoxes = boxes, ShowDetectorBoxes = detectorBoxes,
+            };
+            int fbw, fbh;
+            glfwGetFramebufferSize(window, &fbw, &fbh);
+            gl.BindFramebuffer(GlApi.GL_FRAMEBUFFER, 0);
+            renderer.Draw(current.Pixels, scene, fbw, fbh, flipY: true);
+            if (ScreenshotPath is not null)
+            {
+                screenshot ??= new byte[fbw * fbh * 4];
+                if (screenshot.Length != fbw * fbh * 4) screenshot = new byte[fbw * fbh * 4];
+                gl.PixelStorei(GlApi.GL_PACK_ALIGNMENT, 1);
+                fixed (byte* p = screenshot) gl.ReadPixels(0, 0, fbw, fbh, GlApi.GL_RGBA, GlApi.GL_UNSIGNED_BYTE, p);
+                (shotW, shotH) = (fbw, fbh);
+            }
+            glfwSwapBuffers(window);
+            framesShown++;
+            if (Stopwatch.GetElapsedTime(lastTitle).TotalSeconds >= 1)
+            {
+                lastTitle = Stopwatch.GetTimestamp();
+                glfwSetWindowTitle(window, $"PoseLive — {current.People.Count} tracks — {status()}{(paused ? " — paused" : "")}");
+            }
+            var rest = tick - Stopwatch.GetElapsedTime(frameStart);           // no vsync (e.g. Xvfb): cap at 60 Hz
+            if (rest > TimeSpan.Zero) Thread.Sleep(rest);
+        }
+        if (ScreenshotPath is not null && screenshot is not null) SaveScreenshot(screenshot, shotW, shotH);
+    }
+
+    private static IReadOnlyList<RenderPerson> Interpolate(WindowFrame? previous, WindowFrame current, float alpha)
+    {
+        var before = previous?.People.ToDictionary(p => p.TrackId);
+        var result = new List<RenderPerson>(current.People.Count);
+        foreach (var p in current.People)
+        {
+            var kps = p.Keypoints;
+            if (alpha < 1 && before is not null && before.TryGetValue(p.TrackId, out var old))
+            {
+                kps = new Keypoint[p.Keypoints.Length];
+                for (int i = 0; i < kps.Length; i++)
+                {
+                    var a = old.Keypoints[i];
+                    var b = p.Keypoints[i];
+                    kps[i] = a.IsMissing || b.IsMissing ? b : new Keypoint(a.X + (b.X - a.X) * alpha, a.Y + (b.Y - a.Y) * alpha, b.Score);
+                }
+            }
+            result.Add(new RenderPerson(p.TrackId, kps, p.Box, p.Score));
+        }
+        return result;
+    }
+
+    private void SaveScreenshot(byte[] rgba, int width, int height)
+    {
+        var flipped = new byte[rgba.Length];                                      // the window's row 0 is the bottom one
+        for (int y = 0; y < height; y++) rgba.AsSpan((height - 1 - y) * width * 4, width * 4).CopyTo(flipped.AsSpan(y * width * 4));
+        PngImage.Write(ScreenshotPath!, flipped, width * 4, width, height, PixelFormat.Rgba);
+    }
+}
