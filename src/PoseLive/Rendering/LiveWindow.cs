@@ -38,12 +38,12 @@ public sealed unsafe class LiveWindow
             glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
             glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, 1);
             // the size follows the first frame
-            WindowFrame? current = null, previous = null;
+            WindowFrame? current = sink.TakeLatest(), previous = null;
             var clock = Stopwatch.StartNew();
             while (current is null && !stop.IsCancellationRequested && !sink.Finished && clock.Elapsed < TimeSpan.FromSeconds(30))
             {
+                Thread.Sleep(5);                                                 // waiting for the first frame (its size sizes the window)
                 current = sink.TakeLatest();
-                if (current is null) Thread.Sleep(5);
             }
             if (current is null) return;
             window = glfwCreateWindow(current.Pixels.Width, current.Pixels.Height, "PoseLive", 0, 0);
@@ -75,7 +75,8 @@ public sealed unsafe class LiveWindow
         var tick = TimeSpan.FromSeconds(1.0 / 60);
         byte[]? screenshot = null;
         int shotW = 0, shotH = 0;
-        while (glfwWindowShouldClose(window) == 0 && !stop.IsCancellationRequested)
+        bool last = false;
+        while (glfwWindowShouldClose(window) == 0 && !stop.IsCancellationRequested && !last)
         {
             long frameStart = Stopwatch.GetTimestamp();
             glfwPollEvents();
@@ -101,7 +102,7 @@ public sealed unsafe class LiveWindow
                     arrived = Stopwatch.GetTimestamp();
                     step = false;
                 }
-                else if (sink.Finished) break;
+                else if (sink.Finished) last = true;                           // the source ended: show the final frame, then close
             }
             // interpolate from the previous pose to the current one over one media frame interval
             double span = previous is null ? 0 : current.Time - previous.Time;
