@@ -18,6 +18,7 @@ internal static class Program
                 "decode" => DecodeRatio.Run(args.Length > 2 ? args[2] : FindMedia("vtest.avi"), 5),
                 "ort-overhead" => OrtOverheadRatio.Run(rounds: 201, callsPerBlock: 200),
                 "models" => ModelRatio.Run(rounds: 31),
+                "render" => RenderRatio.Run(args.Length > 2 ? args[2] : FindMedia("vtest.avi"), 200),
                 "pipeline" => PipelineRatio.Run(args.Length > 2 ? args[2] : FindMedia("vtest.avi"), 795).GetAwaiter().GetResult(),
                 _ => Usage(),
             };
@@ -28,7 +29,7 @@ internal static class Program
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: PoseLive.Bench ratio decode [FILE] | ratio ort-overhead | ratio models | ratio pipeline [VTEST] | BenchmarkDotNet arguments");
+        Console.Error.WriteLine("usage: PoseLive.Bench ratio decode [FILE] | ratio ort-overhead | ratio models | ratio pipeline [VTEST] | ratio render [VTEST] | BenchmarkDotNet arguments");
         return 2;
     }
 

@@ -49,6 +49,7 @@ internal static class RunCommand
             if (parse.GetValue(seconds) is double s) stop.CancelAfter(TimeSpan.FromSeconds(s));
             using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1));
             var windowSink = parse.GetValue(window) ? new WindowSink() : null;
+            estimator.CaptureHeatmaps = windowSink is not null;           // the H key shows them
             IFrameSink[] sinks = [.. new IFrameSink?[] { journal, windowSink }.OfType<IFrameSink>()];
             var run = pipeline.RunAsync(source, sinks, stop.Token);
             output.WriteLine($"{source.Url}: {source.Video.Width}x{source.Video.Height} @ {source.Video.FramesPerSecond:0.##} fps, {detCard.Name} every {parse.GetValue(interval)} frames + {poseCard.Name}; Ctrl-C to stop");

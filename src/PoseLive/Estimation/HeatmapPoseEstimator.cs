@@ -37,6 +37,7 @@ public sealed class HeatmapPoseEstimator : IPoseEstimator
 
     public KeypointSchema Schema { get; }
     public bool FlipTestEnabled { get; }
+    public bool CaptureHeatmaps { get; set; }
     public FlipAlignment FlipAlignment => _codec.Convention == CropConvention.UnbiasedDataProcessing || _codec is DarkCodec ? FlipAlignment.None : FlipAlignment.ShiftOnePixel;
 
     public IReadOnlyList<PersonPose> Estimate(ReadOnlySpan<byte> rgb, int width, int height, int stride, IReadOnlyList<DetectedBox> persons)
@@ -72,7 +73,13 @@ public sealed class HeatmapPoseEstimator : IPoseEstimator
                 _codec.Decode(own, keypoints);
                 var toImage = crops[i].InputToImage;
                 var inImage = keypoints.Select(toImage.Apply).ToArray();
-                result.Add(new PersonPose(inImage, persons[i].Box, persons[i].Score, new PosePrediction(inImage, persons[i].Score, persons[i].Box.Area).Rescored()));
+                int plane = _codec.HeatmapWidth * _codec.HeatmapHeight;
+                result.Add(new PersonPose(inImage, persons[i].Box, persons[i].Score, new PosePrediction(inImage, persons[i].Score, persons[i].Box.Area).Rescored())
+                {
+                    Heatmap = CaptureHeatmaps && _codec.ChannelsPerKeypoint == 1
+                        ? new PersonHeatmap(PersonHeatmap.MaxOverKeypoints(own, k, plane), _codec.HeatmapWidth, _codec.HeatmapHeight, toImage, w, h)
+                        : null,
+                });
             }
             return result;
         }

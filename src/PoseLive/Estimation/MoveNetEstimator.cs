@@ -30,6 +30,9 @@ public sealed class MoveNetEstimator : IPoseEstimator
     /// <summary>Box padding before cropping.</summary>
     public double Padding { get; init; } = 1.25;
 
+    /// <summary>Attach each person's heatmap (max over keypoints) to the result, for display.</summary>
+    public bool CaptureHeatmaps { get; set; }
+
     public IReadOnlyList<PersonPose> Estimate(ReadOnlySpan<byte> rgb, int width, int height, int stride, IReadOnlyList<DetectedBox> persons)
     {
         if (persons.Count == 0) return [];
@@ -53,7 +56,12 @@ public sealed class MoveNetEstimator : IPoseEstimator
                 var toImage = crops[i].InputToImage;
                 var inImage = keypoints.Select(toImage.Apply).ToArray();
                 var score = new PosePrediction(inImage, persons[i].Score, persons[i].Box.Area).Rescored();
-                result.Add(new PersonPose(inImage, persons[i].Box, persons[i].Score, score));
+                result.Add(new PersonPose(inImage, persons[i].Box, persons[i].Score, score)
+                {
+                    Heatmap = CaptureHeatmaps
+                        ? new PersonHeatmap(PersonHeatmap.MaxOverKeypoints(heat.Span<float>().Slice(i * k * plane, k * plane), k, plane), cells, cells, toImage, w, h)
+                        : null,
+                });
             }
             return result;
         }

@@ -4,12 +4,35 @@ using PoseLive.Pose;
 namespace PoseLive.Estimation;
 
 /// <summary>One person's pose: keypoints in image pixels with scores, the box it was estimated in, and an instance score.</summary>
-public sealed record PersonPose(Keypoint[] Keypoints, BoundingBox Box, float BoxScore, float Score);
+public sealed record PersonPose(Keypoint[] Keypoints, BoundingBox Box, float BoxScore, float Score)
+{
+    /// <summary>The network's heatmap for this person (when the estimator captures them), for display.</summary>
+    public PersonHeatmap? Heatmap { get; init; }
+}
+
+/// <summary>A heatmap to show: values (0..1, row-major W×H, e.g. the max over keypoints) and where its crop lies in the image.</summary>
+public sealed record PersonHeatmap(float[] Values, int Width, int Height, PoseLive.Pose.Geometry.Affine2D InputToImage, int InputWidth, int InputHeight)
+{
+    /// <summary>The maximum over keypoint channels of a [K, H, W] block.</summary>
+    public static float[] MaxOverKeypoints(ReadOnlySpan<float> heatmaps, int keypoints, int plane)
+    {
+        var max = heatmaps[..plane].ToArray();
+        for (int k = 1; k < keypoints; k++)
+        {
+            var h = heatmaps.Slice(k * plane, plane);
+            for (int i = 0; i < plane; i++) if (h[i] > max[i]) max[i] = h[i];
+        }
+        return max;
+    }
+}
 
 /// <summary>A top-down pose estimator: keypoints for each person box of a frame (all persons batched into one run).</summary>
 public interface IPoseEstimator : IDisposable
 {
     KeypointSchema Schema { get; }
+
+    /// <summary>Attach each person's heatmap to its result (for the renderer's heatmap layer).</summary>
+    bool CaptureHeatmaps { get; set; }
 
     IReadOnlyList<PersonPose> Estimate(ReadOnlySpan<byte> rgb, int width, int height, int stride, IReadOnlyList<DetectedBox> persons);
 }

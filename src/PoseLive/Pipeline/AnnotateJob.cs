@@ -99,6 +99,7 @@ public static class AnnotateJob
             Tracker = trackerOptions,
         });
         using var render = o.RenderPath is { } renderPath ? new Rendering.RenderSink(renderPath, estimator.Schema, source.Video.AverageFrameRate) : null;
+        estimator.CaptureHeatmaps = render is not null;
         if (render is not null && done.Count > 0) throw new ArgumentException("--render cannot be combined with --resume (the video would miss the resumed frames).");
         IFrameSink[] sinks = render is null ? [journal, coco, progressSink] : [journal, coco, render, progressSink];
         if (remaining > 0) await pipeline.RunAsync(source, sinks, cancellationToken, resume).ConfigureAwait(false);

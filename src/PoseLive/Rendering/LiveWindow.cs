@@ -153,7 +153,7 @@ public sealed unsafe class LiveWindow
                     kps[i] = a.IsMissing || b.IsMissing ? b : new Keypoint(a.X + (b.X - a.X) * alpha, a.Y + (b.Y - a.Y) * alpha, b.Score);
                 }
             }
-            result.Add(new RenderPerson(p.TrackId, kps, p.Box, p.Score));
+            result.Add(new RenderPerson(p.TrackId, kps, p.Box, p.Score, p.Raw.Heatmap));
         }
         return result;
     }

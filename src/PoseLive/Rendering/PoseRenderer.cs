@@ -1,3 +1,4 @@
+using PoseLive.Estimation;
 using PoseLive.Interop.Gl;
 using PoseLive.Media;
 using PoseLive.Pose;

@@ -1,10 +1,7 @@
 using PoseLive.Pose;
-using PoseLive.Pose.Geometry;
+using PoseLive.Estimation;
 
 namespace PoseLive.Rendering;
-
-/// <summary>A heatmap to overlay: values (0..1, row-major W×H, e.g. the max over keypoints) and where the crop lies in the image.</summary>
-public sealed record PersonHeatmap(float[] Values, int Width, int Height, Affine2D InputToImage, int InputWidth, int InputHeight);
 
 /// <summary>One person to draw: colour slot (the track id), keypoints and box in image pixels, score, optional heatmap.</summary>
 public sealed record RenderPerson(int ColorIndex, Keypoint[] Keypoints, BoundingBox Box, float Score, PersonHeatmap? Heatmap = null);

@@ -36,7 +36,7 @@ public sealed class RenderSink : IFrameSink, IDisposable
         var frame = r.Frame ?? throw new RenderingException("The render sink needs the decoded frame.");
         _renderer ??= new OffscreenRenderer(frame.Width, frame.Height, _schema);
         _encoder ??= VideoEncoder.Create(_path, frame.Width, frame.Height, new VideoEncoderOptions { FrameRate = _frameRate });
-        var scene = new RenderScene(r.People.Select(p => new RenderPerson(p.TrackId, p.Keypoints, p.Box, p.Score)).ToList());
+        var scene = new RenderScene(r.People.Select(p => new RenderPerson(p.TrackId, p.Keypoints, p.Box, p.Score, p.Raw.Heatmap)).ToList());
         long pts = (long)Math.Round(r.Time * 1000);
         if (pts <= _lastPts) pts = _lastPts + 1; // encoder timestamps must increase
         _lastPts = pts;

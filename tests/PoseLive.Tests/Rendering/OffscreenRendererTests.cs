@@ -2,6 +2,7 @@ using PoseLive.Interop.Egl;
 using PoseLive.Interop.Gl;
 using PoseLive.Media;
 using PoseLive.Pose;
+using PoseLive.Estimation;
 using PoseLive.Pose.Geometry;
 using PoseLive.Rendering;
 using PoseLive.Tests.TestSupport;
