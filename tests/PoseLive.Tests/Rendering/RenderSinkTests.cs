@@ -23,3 +23,34 @@ public class RenderSinkTests
         Assert.Equal(TimeSpan.FromMilliseconds(100), second.Timestamp);                 // vtest.avi is 10 fps: media time kept
     }
 }
+
+/// <summary>Without any GL device (Mesa finds no driver), --render fails before any work with a clear message.</summary>
+[Collection("pipeline")]
+public class NoGlDeviceTests
+{
+    [Fact]
+    public async Task Render_without_a_gl_device_is_a_clear_error_and_annotate_without_render_still_works()
+    {
+        using var dir = new TestData.TempDir();
+        async Task<(int Code, string Err)> Run(params string[] extra)
+        {
+            var psi = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "poselive.dll"), "annotate", MediaFiles.Sample("vtest.avi"), "--out", dir.Path, "--max-frames", "5", .. extra])
+            { RedirectStandardOutput = true, RedirectStandardError = true };
+            psi.Environment["LIBGL_DRIVERS_PATH"] = "/nonexistent";
+            psi.Environment.Remove("DISPLAY");
+            using var p = System.Diagnostics.Process.Start(psi)!;
+            var err = p.StandardError.ReadToEndAsync();
+            await p.StandardOutput.ReadToEndAsync();
+            await p.WaitForExitAsync();
+            return (p.ExitCode, await err);
+        }
+        var (code, error) = await Run("--render", dir.File("out.mp4"));
+        Assert.Equal(1, code);
+        Assert.Contains("No EGL display for headless OpenGL", error);
+        Assert.Contains("annotate works without --render", error);
+        Assert.Empty(Directory.GetFiles(dir.Path));                                  // failed before writing anything
+        var (plain, _) = await Run();
+        Assert.Equal(0, plain);
+        Assert.True(File.Exists(dir.File("vtest.coco.json")));
+    }
+}
