@@ -56,7 +56,7 @@ public static class DependencyReport
             var r = EglGlProbe.Probe();
             return new("opengl", CheckStatus.Ok, $"EGL {r.EglVersion}, {r.Renderer} ({r.Vendor}), {r.GlVersion}");
         }
-        catch (Exception e) when (e is DllNotFoundException or InvalidOperationException or EntryPointNotFoundException)
+        catch (Exception e) when (e is Rendering.RenderingException or DllNotFoundException or EntryPointNotFoundException)
         {
             return new("opengl", CheckStatus.Missing, e.Message,
                 $"{SetupHint}: libegl1 libegl-mesa0 libgl1-mesa-dri. Without a GL device, annotate still works without --render.");

@@ -13,14 +13,18 @@ internal sealed unsafe class EglContext : IDisposable
     private readonly nint _display, _context;
     private int _disposed;
 
-    private EglContext(nint display, nint context, GlApi gl)
+    private EglContext(nint display, nint context, GlApi gl, string version)
     {
         _display = display;
         _context = context;
         Gl = gl;
+        EglVersion = version;
     }
 
     public GlApi Gl { get; }
+
+    /// <summary>The EGL version of the display, e.g. 1.5.</summary>
+    public string EglVersion { get; }
 
     public static EglContext Create()
     {
@@ -50,7 +54,7 @@ internal sealed unsafe class EglContext : IDisposable
             var gl = new GlApi(name => eglGetProcAddress(name));
             GlError.EnableDebugOutput(gl);
             GlError.Clear(gl);
-            return new EglContext(display, context, gl);
+            return new EglContext(display, context, gl, $"{major}.{minor}");
         }
         catch
         {
