@@ -1,0 +1,34 @@
+namespace PoseLive.Tests.TestSupport;
+
+/// <summary>
+/// The team's reference fixtures (outputs of the official PyTorch code, `shared/fixtures/nets`), found through
+/// POSELIVE_SHARED_FIXTURES or a `shared/fixtures/nets` folder beside any ancestor of the test binaries. They are
+/// not part of the repository (they hold weights), so tests that need them are skipped, visibly, where absent.
+/// </summary>
+internal static class SharedFixtures
+{
+    public static string? NetsDir { get; } = Locate();
+
+    public static string? File(string name) =>
+        NetsDir is { } d && System.IO.File.Exists(Path.Combine(d, name)) ? Path.Combine(d, name) : null;
+
+    private static string? Locate()
+    {
+        if (Environment.GetEnvironmentVariable("POSELIVE_SHARED_FIXTURES") is { Length: > 0 } env && Directory.Exists(env)) return env;
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "shared", "fixtures", "nets");
+            if (Directory.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+}
+
+/// <summary>A fact that runs only where the named shared fixture file exists (reported as skipped otherwise).</summary>
+internal sealed class SharedFixtureFactAttribute : FactAttribute
+{
+    public SharedFixtureFactAttribute(string file)
+    {
+        if (SharedFixtures.File(file) == null) Skip = $"shared fixture {file} not found (set POSELIVE_SHARED_FIXTURES)";
+    }
+}
