@@ -11,9 +11,10 @@ namespace PoseLive.Interop;
 internal static class NativeShims
 {
     public const string Av = "poselive_av";
+    public const string Torch = "poselive_torch";
     public const string NativeDirVariable = "POSELIVE_NATIVE_DIR";
 
-    private static readonly Dictionary<string, string> s_subfolders = new(StringComparer.Ordinal) { [Av] = "avshim" };
+    private static readonly Dictionary<string, string> s_subfolders = new(StringComparer.Ordinal) { [Av] = "avshim", [Torch] = "torchshim" };
 
     private static int s_registered;
 

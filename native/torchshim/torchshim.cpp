@@ -1,0 +1,122 @@
+// Flat C ABI over libtorch for PoseLive's C# binding. Tensors cross the boundary as heap-allocated
+// at::Tensor handles owned by the caller (freed with pl_tensor_free); a live counter lets tests assert
+// that nothing leaks. No C++ exception crosses the ABI: each call catches and stores the message.
+#include <ATen/ATen.h>
+#include <ATen/Parallel.h>
+#include <c10/core/GradMode.h>
+#include <torch/csrc/autograd/function.h>
+#include <torch/version.h>
+#include <atomic>
+#include <cstring>
+#include <string>
+
+#define PL_API extern "C" __attribute__((visibility("default")))
+
+namespace {
+thread_local std::string g_error;
+std::atomic<int64_t> g_live{0};
+
+using T = at::Tensor;
+T *wrap(T t) { g_live.fetch_add(1); return new T(std::move(t)); }
+
+template <typename F> int guard(F &&f) {
+  try { f(); return 0; }
+  catch (const c10::Error &e) { g_error = e.what_without_backtrace(); }
+  catch (const std::exception &e) { g_error = e.what(); }
+  catch (...) { g_error = "unknown C++ exception"; }
+  return -1;
+}
+
+at::ScalarType dtype_of(int code) {
+  switch (code) {
+    case 0: return at::kFloat; case 1: return at::kDouble; case 2: return at::kHalf;
+    case 3: return at::kLong; case 4: return at::kInt; case 5: return at::kByte; case 6: return at::kBool;
+  }
+  throw std::invalid_argument("unknown dtype code " + std::to_string(code));
+}
+int code_of(at::ScalarType t) {
+  switch (t) {
+    case at::kFloat: return 0; case at::kDouble: return 1; case at::kHalf: return 2; case at::kLong: return 3;
+    case at::kInt: return 4; case at::kByte: return 5; case at::kBool: return 6; default: return -1;
+  }
+}
+at::IntArrayRef dims(const int64_t *p, int n) { return at::IntArrayRef(p, static_cast<size_t>(n)); }
+}  // namespace
+
+PL_API const char *pl_torch_last_error() { return g_error.c_str(); }
+PL_API int64_t pl_torch_live_tensors() { return g_live.load(); }
+PL_API const char *pl_torch_version() { return TORCH_VERSION; }
+PL_API int pl_torch_set_num_threads(int n) { return guard([&] { at::set_num_threads(n); }); }
+PL_API int pl_torch_get_num_threads() { return at::get_num_threads(); }
+PL_API int pl_torch_set_grad_enabled(int on) { return guard([&] { c10::GradMode::set_enabled(on != 0); }); }
+PL_API int pl_torch_is_grad_enabled() { return c10::GradMode::is_enabled() ? 1 : 0; }
+PL_API int pl_torch_manual_seed(uint64_t seed) { return guard([&] { at::manual_seed(seed); }); }
+
+PL_API void pl_tensor_free(T *t) { if (t) { delete t; g_live.fetch_sub(1); } }
+
+// Copies `data` (row-major, `dtype`) into a new CPU tensor.
+PL_API int pl_tensor_from_data(const void *data, const int64_t *shape, int ndim, int dtype, T **out) {
+  return guard([&] {
+    auto t = at::empty(dims(shape, ndim), at::TensorOptions().dtype(dtype_of(dtype)));
+    std::memcpy(t.data_ptr(), data, t.numel() * t.element_size());
+    *out = wrap(std::move(t));
+  });
+}
+PL_API int pl_tensor_zeros(const int64_t *shape, int ndim, int dtype, T **out) {
+  return guard([&] { *out = wrap(at::zeros(dims(shape, ndim), at::TensorOptions().dtype(dtype_of(dtype)))); });
+}
+PL_API int pl_tensor_randn(const int64_t *shape, int ndim, T **out) {
+  return guard([&] { *out = wrap(at::randn(dims(shape, ndim))); });
+}
+PL_API int pl_tensor_ndim(const T *t) { return static_cast<int>(t->dim()); }
+PL_API int pl_tensor_shape(const T *t, int64_t *out, int capacity) {
+  return guard([&] {
+    if (capacity < t->dim()) throw std::invalid_argument("shape buffer too small");
+    for (int64_t i = 0; i < t->dim(); i++) out[i] = t->size(i);
+  });
+}
+PL_API int pl_tensor_dtype(const T *t) { return code_of(t->scalar_type()); }
+// Copies the (contiguous, CPU) values into `out`, which holds exactly `nbytes`.
+PL_API int pl_tensor_copy_to(const T *t, void *out, int64_t nbytes) {
+  return guard([&] {
+    auto c = t->detach().to(at::kCPU).contiguous();
+    int64_t need = c.numel() * c.element_size();
+    if (need != nbytes) throw std::invalid_argument("destination holds " + std::to_string(nbytes) + " bytes, tensor needs " + std::to_string(need));
+    std::memcpy(out, c.data_ptr(), need);
+  });
+}
+PL_API int pl_tensor_item(const T *t, double *out) { return guard([&] { *out = t->item<double>(); }); }
+
+PL_API int pl_tensor_set_requires_grad(T *t, int on) { return guard([&] { t->set_requires_grad(on != 0); }); }
+PL_API int pl_tensor_requires_grad(const T *t) { return t->requires_grad() ? 1 : 0; }
+PL_API int pl_tensor_backward(T *t) { return guard([&] { t->backward(); }); }
+// The accumulated gradient, or *out = nullptr when there is none.
+PL_API int pl_tensor_grad(const T *t, T **out) {
+  return guard([&] { const auto &g = t->grad(); *out = g.defined() ? wrap(g) : nullptr; });
+}
+PL_API int pl_tensor_zero_grad(T *t) { return guard([&] { auto &g = t->mutable_grad(); if (g.defined()) g.zero_(); }); }
+PL_API int pl_tensor_detach(const T *t, T **out) { return guard([&] { *out = wrap(t->detach()); }); }
+
+// Elementwise and reductions.
+PL_API int pl_add(const T *a, const T *b, T **out) { return guard([&] { *out = wrap(at::add(*a, *b)); }); }
+PL_API int pl_sub(const T *a, const T *b, T **out) { return guard([&] { *out = wrap(at::sub(*a, *b)); }); }
+PL_API int pl_mul(const T *a, const T *b, T **out) { return guard([&] { *out = wrap(at::mul(*a, *b)); }); }
+PL_API int pl_mul_scalar(const T *a, double s, T **out) { return guard([&] { *out = wrap(at::mul(*a, s)); }); }
+PL_API int pl_matmul(const T *a, const T *b, T **out) { return guard([&] { *out = wrap(at::matmul(*a, *b)); }); }
+PL_API int pl_sum(const T *a, T **out) { return guard([&] { *out = wrap(at::sum(*a)); }); }
+PL_API int pl_mean(const T *a, T **out) { return guard([&] { *out = wrap(at::mean(*a)); }); }
+PL_API int pl_reshape(const T *a, const int64_t *shape, int ndim, T **out) {
+  return guard([&] { *out = wrap(at::reshape(*a, dims(shape, ndim))); });
+}
+PL_API int pl_relu(const T *a, T **out) { return guard([&] { *out = wrap(at::relu(*a)); }); }
+PL_API int pl_sigmoid(const T *a, T **out) { return guard([&] { *out = wrap(at::sigmoid(*a)); }); }
+
+// nn functional.
+PL_API int pl_conv2d(const T *x, const T *w, const T *b, int sh, int sw, int ph, int pw, int dh, int dw, int groups, T **out) {
+  return guard([&] {
+    c10::optional<at::Tensor> bias; if (b) bias = *b;
+    int64_t s[2] = {sh, sw}, p[2] = {ph, pw}, d[2] = {dh, dw};
+    *out = wrap(at::conv2d(*x, *w, bias, s, p, d, groups));
+  });
+}
+PL_API int pl_mse_loss(const T *a, const T *b, T **out) { return guard([&] { *out = wrap(at::mse_loss(*a, *b)); }); }

@@ -1,0 +1,136 @@
+using PoseLive.Interop.Torch;
+
+namespace PoseLive.Training.Tensors;
+
+/// <summary>Element types a libtorch tensor can hold (codes shared with the shim).</summary>
+public enum DType { Float32 = 0, Float64 = 1, Float16 = 2, Int64 = 3, Int32 = 4, UInt8 = 5, Bool = 6 }
+
+/// <summary>
+/// A libtorch tensor (CPU). Operations return new tensors; each owns its native storage reference and must be
+/// disposed — directly, or by the innermost open <see cref="DisposeScope"/>, which collects every tensor
+/// created while it is open. <see cref="Torch.LiveTensors"/> counts handles not yet released.
+/// </summary>
+public sealed unsafe class Tensor : IDisposable
+{
+    private readonly TensorHandle _handle;
+
+    internal Tensor(TensorHandle handle)
+    {
+        _handle = handle;
+        DisposeScope.Current?.Track(this);
+    }
+
+    internal TensorHandle Handle => !_handle.IsClosed ? _handle : throw new ObjectDisposedException(nameof(Tensor));
+
+    public bool IsDisposed => _handle.IsClosed;
+
+    public void Dispose() => _handle.Dispose();
+
+    private static Tensor Wrap(int code, nint result, string operation) => new(TorchError.Take(code, result, operation));
+
+    public static Tensor FromArray(float[] data, params long[] shape) => FromSpan<float>(data, shape, DType.Float32);
+    public static Tensor FromArray(double[] data, params long[] shape) => FromSpan<double>(data, shape, DType.Float64);
+    public static Tensor FromArray(long[] data, params long[] shape) => FromSpan<long>(data, shape, DType.Int64);
+
+    private static Tensor FromSpan<T>(ReadOnlySpan<T> data, long[] shape, DType dtype) where T : unmanaged
+    {
+        long count = shape.Aggregate(1L, (a, b) => a * b);
+        if (count != data.Length)
+            throw new ArgumentException($"shape [{string.Join(", ", shape)}] holds {count} values but {data.Length} were given", nameof(data));
+        fixed (T* p = data)
+        fixed (long* s = shape)
+            return Wrap(TorchNative.pl_tensor_from_data(p, s, shape.Length, (int)dtype, out var r), r, "from_data");
+    }
+
+    public static Tensor Zeros(params long[] shape)
+    {
+        fixed (long* s = shape) return Wrap(TorchNative.pl_tensor_zeros(s, shape.Length, (int)DType.Float32, out var r), r, "zeros");
+    }
+
+    public static Tensor Randn(params long[] shape)
+    {
+        fixed (long* s = shape) return Wrap(TorchNative.pl_tensor_randn(s, shape.Length, out var r), r, "randn");
+    }
+
+    public long[] Shape
+    {
+        get
+        {
+            int n = TorchNative.pl_tensor_ndim(Handle);
+            var shape = new long[n];
+            fixed (long* p = shape) TorchError.Check(TorchNative.pl_tensor_shape(Handle, p, n), "shape");
+            return shape;
+        }
+    }
+
+    public long ElementCount => Shape.Aggregate(1L, (a, b) => a * b);
+
+    public DType DType => (DType)TorchNative.pl_tensor_dtype(Handle);
+
+    /// <summary>The values as a contiguous float32 array (the tensor must be float32).</summary>
+    public float[] ToFloats()
+    {
+        if (DType != DType.Float32) throw new InvalidOperationException($"ToFloats needs a Float32 tensor, this one is {DType}");
+        var data = new float[ElementCount];
+        fixed (float* p = data) TorchError.Check(TorchNative.pl_tensor_copy_to(Handle, p, data.LongLength * sizeof(float)), "copy_to");
+        return data;
+    }
+
+    /// <summary>The values as a contiguous float64 array (the tensor must be float64).</summary>
+    public double[] ToDoubles()
+    {
+        if (DType != DType.Float64) throw new InvalidOperationException($"ToDoubles needs a Float64 tensor, this one is {DType}");
+        var data = new double[ElementCount];
+        fixed (double* p = data) TorchError.Check(TorchNative.pl_tensor_copy_to(Handle, p, data.LongLength * sizeof(double)), "copy_to");
+        return data;
+    }
+
+    /// <summary>The single value of a one-element tensor.</summary>
+    public double Item()
+    {
+        TorchError.Check(TorchNative.pl_tensor_item(Handle, out var v), "item");
+        return v;
+    }
+
+    public bool RequiresGrad
+    {
+        get => TorchNative.pl_tensor_requires_grad(Handle) != 0;
+        set => TorchError.Check(TorchNative.pl_tensor_set_requires_grad(Handle, value ? 1 : 0), "requires_grad_");
+    }
+
+    public Tensor WithRequiresGrad() { RequiresGrad = true; return this; }
+
+    public void Backward() => TorchError.Check(TorchNative.pl_tensor_backward(Handle), "backward");
+
+    /// <summary>The accumulated gradient (a new handle sharing its storage), or null before any backward.</summary>
+    public Tensor? Grad
+    {
+        get
+        {
+            TorchError.Check(TorchNative.pl_tensor_grad(Handle, out var r), "grad");
+            return r == 0 ? null : new Tensor(new TensorHandle(r));
+        }
+    }
+
+    public void ZeroGrad() => TorchError.Check(TorchNative.pl_tensor_zero_grad(Handle), "zero_grad");
+
+    public Tensor Detach() => Wrap(TorchNative.pl_tensor_detach(Handle, out var r), r, "detach");
+
+    public Tensor Reshape(params long[] shape)
+    {
+        fixed (long* s = shape) return Wrap(TorchNative.pl_reshape(Handle, s, shape.Length, out var r), r, "reshape");
+    }
+
+    public Tensor Sum() => Wrap(TorchNative.pl_sum(Handle, out var r), r, "sum");
+    public Tensor Mean() => Wrap(TorchNative.pl_mean(Handle, out var r), r, "mean");
+    public Tensor Relu() => Wrap(TorchNative.pl_relu(Handle, out var r), r, "relu");
+    public Tensor Sigmoid() => Wrap(TorchNative.pl_sigmoid(Handle, out var r), r, "sigmoid");
+    public Tensor MatMul(Tensor other) => Wrap(TorchNative.pl_matmul(Handle, other.Handle, out var r), r, "matmul");
+
+    public static Tensor operator +(Tensor a, Tensor b) => Wrap(TorchNative.pl_add(a.Handle, b.Handle, out var r), r, "add");
+    public static Tensor operator -(Tensor a, Tensor b) => Wrap(TorchNative.pl_sub(a.Handle, b.Handle, out var r), r, "sub");
+    public static Tensor operator *(Tensor a, Tensor b) => Wrap(TorchNative.pl_mul(a.Handle, b.Handle, out var r), r, "mul");
+    public static Tensor operator *(Tensor a, double s) => Wrap(TorchNative.pl_mul_scalar(a.Handle, s, out var r), r, "mul");
+
+    public override string ToString() => IsDisposed ? "Tensor(disposed)" : $"Tensor[{string.Join(", ", Shape)}] {DType}";
+}

@@ -1,0 +1,47 @@
+using PoseLive.Interop.Torch;
+
+namespace PoseLive.Training.Tensors;
+
+/// <summary>Process-wide libtorch settings and counters.</summary>
+public static unsafe class Torch
+{
+    /// <summary>The libtorch version the shim was built against (e.g. "1.13.1").</summary>
+    public static string Version => TorchNative.Utf8(TorchNative.pl_torch_version());
+
+    /// <summary>Tensor handles created through PoseLive and not yet released (tests assert on it for leaks).</summary>
+    public static long LiveTensors => TorchNative.pl_torch_live_tensors();
+
+    /// <summary>Intra-op threads libtorch uses; set explicitly (its default may oversubscribe with ORT).</summary>
+    public static int Threads
+    {
+        get => TorchNative.pl_torch_get_num_threads();
+        set => TorchError.Check(TorchNative.pl_torch_set_num_threads(value), "set_num_threads");
+    }
+
+    public static void ManualSeed(ulong seed) => TorchError.Check(TorchNative.pl_torch_manual_seed(seed), "manual_seed");
+
+    public static bool GradEnabled => TorchNative.pl_torch_is_grad_enabled() != 0;
+
+    /// <summary>Disables autograd recording on this thread until disposed (torch.no_grad()).</summary>
+    public static IDisposable NoGrad() => new GradMode(false);
+
+    private sealed class GradMode : IDisposable
+    {
+        private readonly bool _previous;
+        private bool _disposed;
+        public GradMode(bool enabled)
+        {
+            _previous = GradEnabled;
+            TorchError.Check(TorchNative.pl_torch_set_grad_enabled(enabled ? 1 : 0), "set_grad_enabled");
+        }
+        public void Dispose()
+        {
+            if (_disposed) return;
+            _disposed = true;
+            TorchError.Check(TorchNative.pl_torch_set_grad_enabled(_previous ? 1 : 0), "set_grad_enabled");
+        }
+    }
+}
+
+/// <summary>A libtorch operation failed; the message is libtorch's.</summary>
+public sealed class TorchException(string message) : Exception(message);
