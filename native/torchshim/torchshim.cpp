@@ -120,3 +120,46 @@ PL_API int pl_conv2d(const T *x, const T *w, const T *b, int sh, int sw, int ph,
   });
 }
 PL_API int pl_mse_loss(const T *a, const T *b, T **out) { return guard([&] { *out = wrap(at::mse_loss(*a, *b)); }); }
+
+// Copies `nbytes` from `data` into an existing contiguous tensor (loading weights; bypasses autograd).
+PL_API int pl_tensor_copy_from(T *t, const void *data, int64_t nbytes) {
+  return guard([&] {
+    if (!t->is_contiguous()) throw std::invalid_argument("destination tensor is not contiguous");
+    int64_t need = t->numel() * t->element_size();
+    if (need != nbytes) throw std::invalid_argument("source holds " + std::to_string(nbytes) + " bytes, tensor needs " + std::to_string(need));
+    std::memcpy(t->data_ptr(), data, need);
+  });
+}
+PL_API int pl_add_scalar_(T *t, double s) { return guard([&] { c10::NoGradGuard ng; t->add_(s); }); }
+PL_API int pl_batch_norm(const T *x, const T *w, const T *b, T *mean, T *var, int training, double momentum, double eps, T **out) {
+  return guard([&] {
+    c10::optional<at::Tensor> ow, ob, om, ov;
+    if (w) ow = *w;
+    if (b) ob = *b;
+    if (mean) om = *mean;
+    if (var) ov = *var;
+    *out = wrap(at::batch_norm(*x, ow, ob, om, ov, training != 0, momentum, eps, false));
+  });
+}
+PL_API int pl_layer_norm(const T *x, const int64_t *shape, int ndim, const T *w, const T *b, double eps, T **out) {
+  return guard([&] {
+    c10::optional<at::Tensor> ow, ob;
+    if (w) ow = *w;
+    if (b) ob = *b;
+    *out = wrap(at::layer_norm(*x, dims(shape, ndim), ow, ob, eps));
+  });
+}
+PL_API int pl_conv_transpose2d(const T *x, const T *w, const T *b, int stride, int pad, int outpad, int groups, int dilation, T **out) {
+  return guard([&] {
+    c10::optional<at::Tensor> bias; if (b) bias = *b;
+    int64_t s[2] = {stride, stride}, p[2] = {pad, pad}, op[2] = {outpad, outpad}, d[2] = {dilation, dilation};
+    *out = wrap(at::conv_transpose2d(*x, *w, bias, s, p, op, groups, d));
+  });
+}
+PL_API int pl_max_pool2d(const T *x, int kernel, int stride, int pad, T **out) {
+  return guard([&] {
+    int64_t k[2] = {kernel, kernel}, s[2] = {stride, stride}, p[2] = {pad, pad}, d[2] = {1, 1};
+    *out = wrap(at::max_pool2d(*x, k, s, p, d, false));
+  });
+}
+PL_API int pl_softmax(const T *x, int dim, T **out) { return guard([&] { *out = wrap(at::softmax(*x, dim)); }); }

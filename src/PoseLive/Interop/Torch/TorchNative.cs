@@ -48,6 +48,16 @@ internal static unsafe partial class TorchNative
     public static partial int pl_conv2d(TensorHandle x, TensorHandle w, nint bias, int sh, int sw, int ph, int pw, int dh, int dw, int groups, out nint result);
     [LibraryImport(Lib)] public static partial int pl_mse_loss(TensorHandle a, TensorHandle b, out nint result);
 
+    [LibraryImport(Lib)] public static partial int pl_tensor_copy_from(TensorHandle t, void* source, long bytes);
+    [LibraryImport(Lib)] public static partial int pl_add_scalar_(TensorHandle t, double s);
+    [LibraryImport(Lib)]
+    public static partial int pl_batch_norm(TensorHandle x, nint w, nint b, nint mean, nint var, int training, double momentum, double eps, out nint result);
+    [LibraryImport(Lib)] public static partial int pl_layer_norm(TensorHandle x, long* shape, int ndim, nint w, nint b, double eps, out nint result);
+    [LibraryImport(Lib)]
+    public static partial int pl_conv_transpose2d(TensorHandle x, TensorHandle w, nint b, int stride, int pad, int outputPad, int groups, int dilation, out nint result);
+    [LibraryImport(Lib)] public static partial int pl_max_pool2d(TensorHandle x, int kernel, int stride, int pad, out nint result);
+    [LibraryImport(Lib)] public static partial int pl_softmax(TensorHandle x, int dim, out nint result);
+
     public static string Utf8(byte* s) => s == null ? "" : Marshal.PtrToStringUTF8((nint)s) ?? "";
 }
 

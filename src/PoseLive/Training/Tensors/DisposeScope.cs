@@ -22,11 +22,13 @@ public sealed class DisposeScope : IDisposable
 
     internal void Track(Tensor tensor) => _tensors.Add(tensor);
 
+    internal void Untrack(Tensor tensor) => _tensors.Remove(tensor);
+
     /// <summary>Keeps <paramref name="tensor"/> alive past this scope (it joins the outer scope, if any).</summary>
     public Tensor MoveToOuter(Tensor tensor)
     {
-        _tensors.Remove(tensor);
-        _outer?.Track(tensor);
+        tensor.DetachFromScope();
+        tensor.AttachToScope(_outer);
         return tensor;
     }
 

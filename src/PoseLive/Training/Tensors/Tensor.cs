@@ -17,7 +17,23 @@ public sealed unsafe class Tensor : IDisposable
     internal Tensor(TensorHandle handle)
     {
         _handle = handle;
-        DisposeScope.Current?.Track(this);
+        _scope = DisposeScope.Current;
+        _scope?.Track(this);
+    }
+
+    private DisposeScope? _scope;
+
+    /// <summary>Removes the tensor from the dispose scope that collected it (module parameters live with their module).</summary>
+    internal void DetachFromScope()
+    {
+        _scope?.Untrack(this);
+        _scope = null;
+    }
+
+    internal void AttachToScope(DisposeScope? scope)
+    {
+        _scope = scope;
+        scope?.Track(this);
     }
 
     internal TensorHandle Handle => !_handle.IsClosed ? _handle : throw new ObjectDisposedException(nameof(Tensor));
@@ -85,6 +101,24 @@ public sealed unsafe class Tensor : IDisposable
         return data;
     }
 
+    /// <summary>Overwrites the values in place from row-major data of the same element count and type.</summary>
+    public void CopyFrom(ReadOnlySpan<float> values) => CopyFrom<float>(values, DType.Float32);
+    public void CopyFrom(ReadOnlySpan<long> values) => CopyFrom<long>(values, DType.Int64);
+
+    private void CopyFrom<T>(ReadOnlySpan<T> values, DType dtype) where T : unmanaged
+    {
+        if (DType != dtype) throw new InvalidOperationException($"cannot copy {dtype} values into a {DType} tensor");
+        fixed (T* p = values) TorchError.Check(TorchNative.pl_tensor_copy_from(Handle, p, (long)values.Length * sizeof(T)), "copy_from");
+    }
+
+    /// <summary>Adds <paramref name="value"/> in place, outside autograd (counters such as num_batches_tracked).</summary>
+    public void AddInPlace(double value) => TorchError.Check(TorchNative.pl_add_scalar_(Handle, value), "add_");
+
+    /// <summary>The native pointer of an optional tensor argument (0 for none); callers keep the tensor alive.</summary>
+    internal static nint OptionalHandle(Tensor? t) => t is null ? 0 : t.Handle.DangerousGetHandle();
+
+    internal static Tensor Take(int code, nint result, string operation) => Wrap(code, result, operation);
+
     /// <summary>The single value of a one-element tensor.</summary>
     public double Item()
     {
@@ -125,6 +159,7 @@ public sealed unsafe class Tensor : IDisposable
     public Tensor Mean() => Wrap(TorchNative.pl_mean(Handle, out var r), r, "mean");
     public Tensor Relu() => Wrap(TorchNative.pl_relu(Handle, out var r), r, "relu");
     public Tensor Sigmoid() => Wrap(TorchNative.pl_sigmoid(Handle, out var r), r, "sigmoid");
+    public Tensor Softmax(int dim) => Wrap(TorchNative.pl_softmax(Handle, dim, out var r), r, "softmax");
     public Tensor MatMul(Tensor other) => Wrap(TorchNative.pl_matmul(Handle, other.Handle, out var r), r, "matmul");
 
     public static Tensor operator +(Tensor a, Tensor b) => Wrap(TorchNative.pl_add(a.Handle, b.Handle, out var r), r, "add");

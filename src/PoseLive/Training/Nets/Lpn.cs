@@ -1,0 +1,129 @@
+using PoseLive.Training.Modules;
+using PoseLive.Training.Tensors;
+
+namespace PoseLive.Training.Nets;
+
+/// <summary>
+/// GC block of LPN (global context, 'att' pooling, 'channel_add' fusion): context = Σ_p softmax_p(conv_mask(x))·x_p,
+/// out = x + channel_add_conv(context), channel_add_conv = 1×1 conv → LayerNorm([planes,1,1]) → ReLU → 1×1 conv.
+/// </summary>
+public sealed class GcBlock : Module
+{
+    private readonly Conv2d _convMask;
+    private readonly Sequential _channelAdd;
+
+    public GcBlock(int inplanes, int planes)
+    {
+        _convMask = RegisterModule("conv_mask", new Conv2d(inplanes, 1, 1));
+        _channelAdd = RegisterModule("channel_add_conv", new Sequential(
+            new Conv2d(inplanes, planes, 1), new LayerNorm([planes, 1, 1]), new ReLU(), new Conv2d(planes, inplanes, 1)));
+    }
+
+    public override Tensor Forward(Tensor x)
+    {
+        var s = x.Shape;
+        long n = s[0], c = s[1], hw = s[2] * s[3];
+        var values = x.Reshape(n, 1, c, hw);
+        var mask = _convMask.Forward(x).Reshape(n, 1, hw).Softmax(2).Reshape(n, 1, hw, 1);
+        var context = values.MatMul(mask).Reshape(n, c, 1, 1);
+        return x + _channelAdd.Forward(context);
+    }
+}
+
+/// <summary>LPN's lightweight bottleneck: 1×1 → depthwise 3×3 (stride) → 1×1, each with BN, then GC attention, residual add.</summary>
+public sealed class LwBottleneck : Module
+{
+    private readonly Conv2d _conv1, _conv2, _conv3;
+    private readonly BatchNorm2d _bn1, _bn2, _bn3;
+    private readonly Sequential? _downsample;
+    private readonly GcBlock _att;
+
+    public LwBottleneck(int inplanes, int planes, int stride, bool downsample)
+    {
+        _conv1 = RegisterModule("conv1", new Conv2d(inplanes, planes, 1, bias: false));
+        _bn1 = RegisterModule("bn1", new BatchNorm2d(planes));
+        _conv2 = RegisterModule("conv2", new Conv2d(planes, planes, 3, stride, 1, groups: planes, bias: false));
+        _bn2 = RegisterModule("bn2", new BatchNorm2d(planes));
+        _conv3 = RegisterModule("conv3", new Conv2d(planes, planes, 1, bias: false));
+        _bn3 = RegisterModule("bn3", new BatchNorm2d(planes));
+        if (downsample)
+            _downsample = RegisterModule("downsample", new Sequential(new Conv2d(inplanes, planes, 1, stride, bias: false), new BatchNorm2d(planes)));
+        _att = RegisterModule("att", new GcBlock(planes, Math.Max(16, planes / 16)));
+    }
+
+    public override Tensor Forward(Tensor x)
+    {
+        var y = _bn1.Forward(_conv1.Forward(x)).Relu();
+        y = _bn2.Forward(_conv2.Forward(y)).Relu();
+        y = _att.Forward(_bn3.Forward(_conv3.Forward(y)));
+        var residual = _downsample?.Forward(x) ?? x;
+        return (y + residual).Relu();
+    }
+}
+
+/// <summary>
+/// LPN (Lightweight Pose Network, Zhang et al. 2019), as the official lpn-pytorch code builds it: ResNet-style stem,
+/// four stages of <see cref="LwBottleneck"/> (layer4 stride 1, so the backbone ends at 1/16), two grouped
+/// deconvolutions (groups = gcd(in, out)) each followed by BN-ReLU-1×1 conv-BN-ReLU, and a 1×1 heatmap head.
+/// State_dict names equal the official ones.
+/// </summary>
+public sealed class Lpn : Module
+{
+    private static readonly Dictionary<int, int[]> s_depths = new() { [50] = [3, 4, 6, 3], [101] = [3, 4, 23, 3], [152] = [3, 8, 36, 3] };
+
+    private readonly Conv2d _conv1;
+    private readonly BatchNorm2d _bn1;
+    private readonly MaxPool2d _maxpool;
+    private readonly Sequential[] _layers = new Sequential[4];
+    private readonly Sequential _deconv;
+    private readonly Conv2d _final;
+
+    public int Depth { get; }
+    public int Keypoints { get; }
+
+    public Lpn(int depth = 50, int keypoints = 17, int deconvFilters = 256, int deconvLayers = 2)
+    {
+        if (!s_depths.TryGetValue(depth, out var blocks)) throw new ArgumentException($"LPN depth must be 50, 101 or 152, not {depth}", nameof(depth));
+        (Depth, Keypoints) = (depth, keypoints);
+        _conv1 = RegisterModule("conv1", new Conv2d(3, 64, 7, 2, 3, bias: false));
+        _bn1 = RegisterModule("bn1", new BatchNorm2d(64));
+        RegisterModule("relu", new ReLU());
+        _maxpool = RegisterModule("maxpool", new MaxPool2d(3, 2, 1));
+        int inplanes = 64;
+        int[] planes = [64, 128, 256, 512], strides = [1, 2, 2, 1];
+        for (int i = 0; i < 4; i++)
+        {
+            var layer = new Sequential();
+            for (int b = 0; b < blocks[i]; b++)
+            {
+                int stride = b == 0 ? strides[i] : 1;
+                layer.Add(new LwBottleneck(inplanes, planes[i], stride, downsample: b == 0 && (stride != 1 || inplanes != planes[i])));
+                inplanes = planes[i];
+            }
+            _layers[i] = RegisterModule($"layer{i + 1}", layer);
+        }
+        _deconv = new Sequential();
+        for (int i = 0; i < deconvLayers; i++)
+        {
+            int groups = Gcd(inplanes, deconvFilters);
+            _deconv.Add(new ConvTranspose2d(inplanes, deconvFilters, 4, 2, 1, 0, groups, bias: false));
+            _deconv.Add(new BatchNorm2d(deconvFilters));
+            _deconv.Add(new ReLU());
+            _deconv.Add(new Conv2d(deconvFilters, deconvFilters, 1, bias: false));
+            _deconv.Add(new BatchNorm2d(deconvFilters));
+            _deconv.Add(new ReLU());
+            inplanes = deconvFilters;
+        }
+        RegisterModule("deconv_layers", _deconv);
+        _final = RegisterModule("final_layer", new Conv2d(deconvFilters, keypoints, 1));
+    }
+
+    public override Tensor Forward(Tensor input)
+    {
+        var x = _maxpool.Forward(_bn1.Forward(_conv1.Forward(input)).Relu());
+        foreach (var layer in _layers) x = layer.Forward(x);
+        return _final.Forward(_deconv.Forward(x));
+    }
+
+    private static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);
+}
