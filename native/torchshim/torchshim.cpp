@@ -7,6 +7,7 @@
 #include <torch/csrc/autograd/function.h>
 #include <torch/version.h>
 #include <atomic>
+#include <cmath>
 #include <cstring>
 #include <string>
 
@@ -130,7 +131,12 @@ PL_API int pl_tensor_copy_from(T *t, const void *data, int64_t nbytes) {
     std::memcpy(t->data_ptr(), data, need);
   });
 }
-PL_API int pl_add_scalar_(T *t, double s) { return guard([&] { c10::NoGradGuard ng; t->add_(s); }); }
+PL_API int pl_add_scalar_(T *t, double s) {
+  return guard([&] {
+    c10::NoGradGuard ng;
+    if (at::isIntegralType(t->scalar_type(), false)) t->add_(static_cast<int64_t>(s)); else t->add_(s);
+  });
+}
 PL_API int pl_batch_norm(const T *x, const T *w, const T *b, T *mean, T *var, int training, double momentum, double eps, T **out) {
   return guard([&] {
     c10::optional<at::Tensor> ow, ob, om, ov;
@@ -163,3 +169,37 @@ PL_API int pl_max_pool2d(const T *x, int kernel, int stride, int pad, T **out) {
   });
 }
 PL_API int pl_softmax(const T *x, int dim, T **out) { return guard([&] { *out = wrap(at::softmax(*x, dim)); }); }
+
+// Optimiser steps, in place and outside autograd (torch.optim semantics, weight decay added to the gradient).
+PL_API int pl_sgd_step(T *p, const T *grad, T *buf, double lr, double momentum, double weight_decay, int nesterov, int first) {
+  return guard([&] {
+    c10::NoGradGuard ng;
+    auto g = weight_decay != 0 ? grad->add(*p, weight_decay) : *grad;
+    if (momentum != 0) {
+      if (first) buf->copy_(g); else buf->mul_(momentum).add_(g);
+      g = nesterov ? g.add(*buf, momentum) : *buf;
+    }
+    p->add_(g, -lr);
+  });
+}
+PL_API int pl_adam_step(T *p, const T *grad, T *m, T *v, int64_t step, double lr, double beta1, double beta2, double eps, double weight_decay) {
+  return guard([&] {
+    c10::NoGradGuard ng;
+    auto g = weight_decay != 0 ? grad->add(*p, weight_decay) : *grad;
+    m->mul_(beta1).add_(g, 1 - beta1);
+    v->mul_(beta2).addcmul_(g, g, 1 - beta2);
+    double bc1 = 1 - std::pow(beta1, static_cast<double>(step));
+    double bc2 = 1 - std::pow(beta2, static_cast<double>(step));
+    auto denom = (v->sqrt() / std::sqrt(bc2)).add_(eps);
+    p->addcdiv_(*m, denom, -lr / bc1);
+  });
+}
+PL_API int pl_rmsprop_step(T *p, const T *grad, T *sq, double lr, double alpha, double eps, double weight_decay) {
+  return guard([&] {
+    c10::NoGradGuard ng;
+    auto g = weight_decay != 0 ? grad->add(*p, weight_decay) : *grad;
+    sq->mul_(alpha).addcmul_(g, g, 1 - alpha);
+    p->addcdiv_(g, sq->sqrt().add_(eps), -lr);
+  });
+}
+PL_API int pl_zeros_like(const T *t, T **out) { return guard([&] { *out = wrap(at::zeros_like(*t)); }); }

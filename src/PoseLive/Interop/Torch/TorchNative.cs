@@ -58,6 +58,14 @@ internal static unsafe partial class TorchNative
     [LibraryImport(Lib)] public static partial int pl_max_pool2d(TensorHandle x, int kernel, int stride, int pad, out nint result);
     [LibraryImport(Lib)] public static partial int pl_softmax(TensorHandle x, int dim, out nint result);
 
+    [LibraryImport(Lib)]
+    public static partial int pl_sgd_step(TensorHandle p, TensorHandle grad, nint buffer, double lr, double momentum, double weightDecay, int nesterov, int first);
+    [LibraryImport(Lib)]
+    public static partial int pl_adam_step(TensorHandle p, TensorHandle grad, TensorHandle m, TensorHandle v, long step, double lr, double beta1, double beta2, double eps, double weightDecay);
+    [LibraryImport(Lib)]
+    public static partial int pl_rmsprop_step(TensorHandle p, TensorHandle grad, TensorHandle square, double lr, double alpha, double eps, double weightDecay);
+    [LibraryImport(Lib)] public static partial int pl_zeros_like(TensorHandle t, out nint result);
+
     public static string Utf8(byte* s) => s == null ? "" : Marshal.PtrToStringUTF8((nint)s) ?? "";
 }
 
