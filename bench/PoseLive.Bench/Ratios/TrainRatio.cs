@@ -1,0 +1,104 @@
+using System.Diagnostics;
+using System.Globalization;
+using PoseLive.Training.Nets;
+using PoseLive.Training.Optim;
+using PoseLive.Training.Tensors;
+
+namespace PoseLive.Bench.Ratios;
+
+/// <summary>
+/// Training throughput of LPN-50 (256×192, Adam, MSE on 64×48 heatmaps, train-mode BN): PoseLive's libtorch
+/// binding, and, where Debian's python3-torch is installed, the same step in PyTorch 1.13 on the same libtorch
+/// (tools/train-reference/lpn_step.py, our own PyTorch rendering of the official architecture) — one run, one ratio.
+/// </summary>
+internal static class TrainRatio
+{
+    public static int Run(int batch, int steps)
+    {
+        int threads = Environment.ProcessorCount;
+        Torch.Threads = threads;
+        Torch.ManualSeed(0);
+        using var net = new Lpn(50);
+        net.Train();
+        using var opt = new Adam(net.Parameters(), 1e-3);
+        using var data = new DisposeScope();
+        var input = Tensor.Randn(batch, 3, 256, 192);
+        var target = Tensor.Randn(batch, 17, 64, 48) * 0.1;
+        double forward = 0, backward = 0, update = 0;
+        double Step()
+        {
+            var clock = Stopwatch.StartNew();
+            using var scope = new DisposeScope();
+            opt.ZeroGrad();
+            var loss = Functional.MseLoss(net.Forward(input), target);
+            double f = clock.Elapsed.TotalSeconds;
+            loss.Backward();
+            double b = clock.Elapsed.TotalSeconds;
+            opt.Step();
+            double total = clock.Elapsed.TotalSeconds;
+            (forward, backward, update) = (forward + f, backward + b - f, update + total - b);
+            return total;
+        }
+        Step(); // warm-up (allocator, oneDNN primitives)
+        (forward, backward, update) = (0, 0, 0);
+
+        // PyTorch runs in its own process, stepped alternately with ours so that both see the same machine state.
+        var script = FindScript();
+        Process? torch = null;
+        string? header = null;
+        if (script is not null)
+        {
+            var python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3"; // Debian's python3-torch lives in the system Python
+            var psi = new ProcessStartInfo(python, $"\"{script}\" {batch} {threads}") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+            torch = Process.Start(psi)!;
+            header = torch.StandardOutput.ReadLine();
+            if (header is null || !header.StartsWith("ready ", StringComparison.Ordinal))
+            {
+                Console.WriteLine($"PyTorch reference not measured (python3-torch missing?): {torch.StandardError.ReadToEnd().Trim().Split('\n').LastOrDefault()}");
+                torch.Dispose();
+                torch = null;
+            }
+        }
+        else Console.WriteLine("PyTorch reference: tools/train-reference/lpn_step.py not found");
+
+        var ours = new List<double>();
+        var theirs = new List<double>();
+        for (int i = 0; i < steps; i++)
+        {
+            ours.Add(Step());
+            if (torch is null) continue;
+            torch.StandardInput.WriteLine("step");
+            torch.StandardInput.Flush();
+            theirs.Add(double.Parse(torch.StandardOutput.ReadLine()!, CultureInfo.InvariantCulture));
+        }
+        if (torch is not null)
+        {
+            torch.StandardInput.WriteLine("stop");
+            torch.StandardInput.Close();
+            torch.WaitForExit();
+            torch.Dispose();
+        }
+
+        static double Median(List<double> v) { var s = v.Order().ToArray(); return s.Length % 2 == 1 ? s[s.Length / 2] : (s[s.Length / 2 - 1] + s[s.Length / 2]) / 2; }
+        string Join(List<double> v) => string.Join(" ", v.Select(t => t.ToString("F2", CultureInfo.InvariantCulture)));
+        double oursRate = batch / Median(ours);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"LPN-50 train step, batch {batch}, 256x192, Adam, {threads} threads; PoseLive steps (s): {Join(ours)}; mean forward {forward / steps:F2} s, backward {backward / steps:F2} s, optimiser {update / steps:F3} s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"PoseLive (libtorch {Torch.Version}): {oursRate:F2} images/s"));
+        if (theirs.Count == 0) return 0;
+        double theirRate = batch / Median(theirs);
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"PyTorch {header!["ready ".Length..]} steps (s): {Join(theirs)}: {theirRate:F2} images/s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio PoseLive/PyTorch = {oursRate / theirRate:F3} (target >= 0.95)"));
+        return 0;
+    }
+
+    private static string? FindScript()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var p = Path.Combine(dir.FullName, "tools", "train-reference", "lpn_step.py");
+            if (File.Exists(p)) return p;
+        }
+        return null;
+    }
+}
