@@ -1,3 +1,5 @@
+using PoseLive.Onnx;
+using PoseLive.Training.Export;
 using PoseLive.Training.Tensors;
 
 namespace PoseLive.Training.Modules;
@@ -37,6 +39,15 @@ public sealed class Conv2d : Module
     }
 
     public override Tensor Forward(Tensor input) => Functional.Conv2d(input, _weight, _bias, Stride, Padding, groups: Groups);
+
+    public override string ExportOnnx(OnnxExportContext context, string input)
+    {
+        long k = _weight.Shape[2];
+        var inputs = new List<string> { input, context.Weight("weight", _weight) };
+        if (_bias is not null) inputs.Add(context.Weight("bias", _bias));
+        return context.Graph.Node("Conv", inputs, AttributeProto.IntList("kernel_shape", k, k), AttributeProto.IntList("strides", Stride, Stride),
+            AttributeProto.IntList("pads", Padding, Padding, Padding, Padding), AttributeProto.Int("group", Groups));
+    }
 }
 
 /// <summary>nn.ConvTranspose2d (square kernel): weight [in, out/groups, k, k].</summary>
@@ -55,6 +66,16 @@ public sealed class ConvTranspose2d : Module
 
     public override Tensor Forward(Tensor input) =>
         Functional.ConvTranspose2d(input, _weight, _bias, _stride, _padding, _outputPadding, _groups);
+
+    public override string ExportOnnx(OnnxExportContext context, string input)
+    {
+        long k = _weight.Shape[2];
+        var inputs = new List<string> { input, context.Weight("weight", _weight) };
+        if (_bias is not null) inputs.Add(context.Weight("bias", _bias));
+        return context.Graph.Node("ConvTranspose", inputs, AttributeProto.IntList("kernel_shape", k, k), AttributeProto.IntList("strides", _stride, _stride),
+            AttributeProto.IntList("pads", _padding, _padding, _padding, _padding), AttributeProto.IntList("output_padding", _outputPadding, _outputPadding),
+            AttributeProto.Int("group", _groups));
+    }
 }
 
 /// <summary>nn.BatchNorm2d: weight/bias [C], buffers running_mean, running_var, num_batches_tracked.</summary>
@@ -78,6 +99,12 @@ public sealed class BatchNorm2d : Module
         if (IsTraining) _batches.AddInPlace(1);
         return Functional.BatchNorm(input, _runningMean, _runningVar, _weight, _bias, IsTraining, _momentum, _eps);
     }
+
+    /// <summary>Exported with the running statistics (evaluation semantics).</summary>
+    public override string ExportOnnx(OnnxExportContext context, string input) =>
+        context.Graph.Node("BatchNormalization",
+            [input, context.Weight("weight", _weight), context.Weight("bias", _bias), context.Weight("running_mean", _runningMean), context.Weight("running_var", _runningVar)],
+            AttributeProto.Float("epsilon", (float)_eps));
 }
 
 /// <summary>nn.LayerNorm over the trailing <c>shape</c> dimensions, elementwise affine.</summary>
@@ -95,16 +122,27 @@ public sealed class LayerNorm : Module
     }
 
     public override Tensor Forward(Tensor input) => Functional.LayerNorm(input, _shape, _weight, _bias, _eps);
+
+    /// <summary>LayerNormalization over the trailing dimensions (axis = -rank of the normalised shape).</summary>
+    public override string ExportOnnx(OnnxExportContext context, string input) =>
+        context.Graph.Node("LayerNormalization", [input, context.Weight("weight", _weight), context.Weight("bias", _bias)],
+            AttributeProto.Int("axis", -_shape.Length), AttributeProto.Float("epsilon", (float)_eps));
 }
 
 public sealed class ReLU : Module
 {
     public override Tensor Forward(Tensor input) => input.Relu();
+
+    public override string ExportOnnx(OnnxExportContext context, string input) => context.Graph.Node("Relu", [input]);
 }
 
 public sealed class MaxPool2d(int kernel, int stride, int padding = 0) : Module
 {
     public override Tensor Forward(Tensor input) => Functional.MaxPool2d(input, kernel, stride, padding);
+
+    public override string ExportOnnx(OnnxExportContext context, string input) =>
+        context.Graph.Node("MaxPool", [input], AttributeProto.IntList("kernel_shape", kernel, kernel), AttributeProto.IntList("strides", stride, stride),
+            AttributeProto.IntList("pads", padding, padding, padding, padding));
 }
 
 /// <summary>nn.Sequential: children named "0", "1", …; parameter-free layers still take an index.</summary>
@@ -129,6 +167,13 @@ public sealed class Sequential : Module
     {
         var x = input;
         foreach (var l in _layers) x = l.Forward(x);
+        return x;
+    }
+
+    public override string ExportOnnx(OnnxExportContext context, string input)
+    {
+        var x = input;
+        for (int i = 0; i < _layers.Count; i++) x = context.Child(i.ToString(System.Globalization.CultureInfo.InvariantCulture), _layers[i], x);
         return x;
     }
 }

@@ -1,4 +1,5 @@
 using PoseLive.Training.Checkpoints;
+using PoseLive.Training.Export;
 using PoseLive.Training.Tensors;
 
 namespace PoseLive.Training.Modules;
@@ -20,6 +21,10 @@ public abstract class Module : IDisposable
     public bool IsTraining { get; private set; } = true;
 
     public abstract Tensor Forward(Tensor input);
+
+    /// <summary>Writes this module's inference computation (evaluation mode) into an ONNX graph; returns the output name.</summary>
+    public virtual string ExportOnnx(OnnxExportContext context, string input) =>
+        throw new NotSupportedException($"{GetType().Name} ({context.Prefix.TrimEnd('.')}) has no ONNX export");
 
     protected Tensor RegisterParameter(string name, Tensor tensor)
     {

@@ -1,3 +1,5 @@
+using PoseLive.Onnx;
+using PoseLive.Training.Export;
 using PoseLive.Training.Modules;
 using PoseLive.Training.Tensors;
 
@@ -12,8 +14,11 @@ public sealed class GcBlock : Module
     private readonly Conv2d _convMask;
     private readonly Sequential _channelAdd;
 
+    private readonly int _channels;
+
     public GcBlock(int inplanes, int planes)
     {
+        _channels = inplanes;
         _convMask = RegisterModule("conv_mask", new Conv2d(inplanes, 1, 1));
         _channelAdd = RegisterModule("channel_add_conv", new Sequential(
             new Conv2d(inplanes, planes, 1), new LayerNorm([planes, 1, 1]), new ReLU(), new Conv2d(planes, inplanes, 1)));
@@ -27,6 +32,20 @@ public sealed class GcBlock : Module
         var mask = _convMask.Forward(x).Reshape(n, 1, hw).Softmax(2).Reshape(n, 1, hw, 1);
         var context = values.MatMul(mask).Reshape(n, c, 1, 1);
         return x + _channelAdd.Forward(context);
+    }
+
+    public override string ExportOnnx(OnnxExportContext context, string input)
+    {
+        long c = _channels;
+        var g = context.Graph;
+        // Reshape's 0 copies the (dynamic) batch dimension.
+        var values = g.Node("Reshape", [input, context.Constant("values_shape", [0, 1, c, -1])]);
+        var mask = context.Child("conv_mask", _convMask, input);
+        mask = g.Node("Reshape", [mask, context.Constant("mask_shape", [0, 1, -1])]);
+        mask = g.Node("Softmax", [mask], AttributeProto.Int("axis", 2));
+        mask = g.Node("Reshape", [mask, context.Constant("mask_column", [0, 1, -1, 1])]);
+        var pooled = g.Node("Reshape", [g.Node("MatMul", [values, mask]), context.Constant("context_shape", [0, c, 1, 1])]);
+        return g.Node("Add", [input, context.Child("channel_add_conv", _channelAdd, pooled)]);
     }
 }
 
@@ -58,6 +77,16 @@ public sealed class LwBottleneck : Module
         y = _att.Forward(_bn3.Forward(_conv3.Forward(y)));
         var residual = _downsample?.Forward(x) ?? x;
         return (y + residual).Relu();
+    }
+
+    public override string ExportOnnx(OnnxExportContext context, string input)
+    {
+        var g = context.Graph;
+        var y = g.Node("Relu", [context.Child("bn1", _bn1, context.Child("conv1", _conv1, input))]);
+        y = g.Node("Relu", [context.Child("bn2", _bn2, context.Child("conv2", _conv2, y))]);
+        y = context.Child("att", _att, context.Child("bn3", _bn3, context.Child("conv3", _conv3, y)));
+        var residual = _downsample is null ? input : context.Child("downsample", _downsample, input);
+        return g.Node("Relu", [g.Node("Add", [y, residual])]);
     }
 }
 
@@ -123,6 +152,13 @@ public sealed class Lpn : Module
         var x = _maxpool.Forward(_bn1.Forward(_conv1.Forward(input)).Relu());
         foreach (var layer in _layers) x = layer.Forward(x);
         return _final.Forward(_deconv.Forward(x));
+    }
+
+    public override string ExportOnnx(OnnxExportContext context, string input)
+    {
+        var x = context.Child("maxpool", _maxpool, context.Graph.Node("Relu", [context.Child("bn1", _bn1, context.Child("conv1", _conv1, input))]));
+        for (int i = 0; i < 4; i++) x = context.Child($"layer{i + 1}", _layers[i], x);
+        return context.Child("final_layer", _final, context.Child("deconv_layers", _deconv, x));
     }
 
     private static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);
