@@ -39,14 +39,11 @@ public static class Functional
     }
 
     /// <summary>Layer normalisation over the trailing <paramref name="normalizedShape"/> dimensions.</summary>
-    public static unsafe Tensor LayerNorm(Tensor input, long[] normalizedShape, Tensor? weight, Tensor? bias, double eps = 1e-5)
+    public static Tensor LayerNorm(Tensor input, long[] normalizedShape, Tensor? weight, Tensor? bias, double eps = 1e-5)
     {
-        fixed (long* s = normalizedShape)
-        {
-            var r = Tensor.Take(TorchNative.pl_layer_norm(input.Handle, s, normalizedShape.Length, Tensor.OptionalHandle(weight), Tensor.OptionalHandle(bias), eps, out var h), h, "layer_norm");
-            GC.KeepAlive(weight); GC.KeepAlive(bias);
-            return r;
-        }
+        var r = new Tensor(TorchCalls.LayerNorm(input.Handle, normalizedShape, Tensor.OptionalHandle(weight), Tensor.OptionalHandle(bias), eps));
+        GC.KeepAlive(weight); GC.KeepAlive(bias);
+        return r;
     }
 
     public static Tensor MaxPool2d(Tensor input, int kernel, int stride, int padding = 0) =>

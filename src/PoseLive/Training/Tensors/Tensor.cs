@@ -10,7 +10,7 @@ public enum DType { Float32 = 0, Float64 = 1, Float16 = 2, Int64 = 3, Int32 = 4,
 /// disposed — directly, or by the innermost open <see cref="DisposeScope"/>, which collects every tensor
 /// created while it is open. <see cref="Torch.LiveTensors"/> counts handles not yet released.
 /// </summary>
-public sealed unsafe class Tensor : IDisposable
+public sealed class Tensor : IDisposable
 {
     private readonly TensorHandle _handle;
 
@@ -53,31 +53,20 @@ public sealed unsafe class Tensor : IDisposable
         long count = shape.Aggregate(1L, (a, b) => a * b);
         if (count != data.Length)
             throw new ArgumentException($"shape [{string.Join(", ", shape)}] holds {count} values but {data.Length} were given", nameof(data));
-        fixed (T* p = data)
-        fixed (long* s = shape)
-            return Wrap(TorchNative.pl_tensor_from_data(p, s, shape.Length, (int)dtype, out var r), r, "from_data");
+        return new Tensor(TorchCalls.FromData(data, shape, (int)dtype));
     }
 
     public static Tensor Zeros(params long[] shape)
     {
-        fixed (long* s = shape) return Wrap(TorchNative.pl_tensor_zeros(s, shape.Length, (int)DType.Float32, out var r), r, "zeros");
+        return new Tensor(TorchCalls.Zeros(shape, (int)DType.Float32));
     }
 
     public static Tensor Randn(params long[] shape)
     {
-        fixed (long* s = shape) return Wrap(TorchNative.pl_tensor_randn(s, shape.Length, out var r), r, "randn");
+        return new Tensor(TorchCalls.Randn(shape));
     }
 
-    public long[] Shape
-    {
-        get
-        {
-            int n = TorchNative.pl_tensor_ndim(Handle);
-            var shape = new long[n];
-            fixed (long* p = shape) TorchError.Check(TorchNative.pl_tensor_shape(Handle, p, n), "shape");
-            return shape;
-        }
-    }
+    public long[] Shape => TorchCalls.Shape(Handle);
 
     public long ElementCount => Shape.Aggregate(1L, (a, b) => a * b);
 
@@ -88,7 +77,7 @@ public sealed unsafe class Tensor : IDisposable
     {
         if (DType != DType.Float32) throw new InvalidOperationException($"ToFloats needs a Float32 tensor, this one is {DType}");
         var data = new float[ElementCount];
-        fixed (float* p = data) TorchError.Check(TorchNative.pl_tensor_copy_to(Handle, p, data.LongLength * sizeof(float)), "copy_to");
+        TorchCalls.CopyTo<float>(Handle, data);
         return data;
     }
 
@@ -97,7 +86,7 @@ public sealed unsafe class Tensor : IDisposable
     {
         if (DType != DType.Float64) throw new InvalidOperationException($"ToDoubles needs a Float64 tensor, this one is {DType}");
         var data = new double[ElementCount];
-        fixed (double* p = data) TorchError.Check(TorchNative.pl_tensor_copy_to(Handle, p, data.LongLength * sizeof(double)), "copy_to");
+        TorchCalls.CopyTo<double>(Handle, data);
         return data;
     }
 
@@ -108,7 +97,7 @@ public sealed unsafe class Tensor : IDisposable
     private void CopyFrom<T>(ReadOnlySpan<T> values, DType dtype) where T : unmanaged
     {
         if (DType != dtype) throw new InvalidOperationException($"cannot copy {dtype} values into a {DType} tensor");
-        fixed (T* p = values) TorchError.Check(TorchNative.pl_tensor_copy_from(Handle, p, (long)values.Length * sizeof(T)), "copy_from");
+        TorchCalls.CopyFrom(Handle, values);
     }
 
     /// <summary>Adds <paramref name="value"/> in place, outside autograd (counters such as num_batches_tracked).</summary>
@@ -152,7 +141,7 @@ public sealed unsafe class Tensor : IDisposable
 
     public Tensor Reshape(params long[] shape)
     {
-        fixed (long* s = shape) return Wrap(TorchNative.pl_reshape(Handle, s, shape.Length, out var r), r, "reshape");
+        return new Tensor(TorchCalls.Reshape(Handle, shape));
     }
 
     public Tensor Sum() => Wrap(TorchNative.pl_sum(Handle, out var r), r, "sum");

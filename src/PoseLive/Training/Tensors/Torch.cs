@@ -3,10 +3,10 @@ using PoseLive.Interop.Torch;
 namespace PoseLive.Training.Tensors;
 
 /// <summary>Process-wide libtorch settings and counters.</summary>
-public static unsafe class Torch
+public static class Torch
 {
     /// <summary>The libtorch version the shim was built against (e.g. "1.13.1").</summary>
-    public static string Version => TorchNative.Utf8(TorchNative.pl_torch_version());
+    public static string Version => TorchCalls.Version;
 
     /// <summary>Tensor handles created through PoseLive and not yet released (tests assert on it for leaks).</summary>
     public static long LiveTensors => TorchNative.pl_torch_live_tensors();
