@@ -166,7 +166,12 @@ public sealed class Sequential : Module
     public override Tensor Forward(Tensor input)
     {
         var x = input;
-        foreach (var l in _layers) x = l.Forward(x);
+        foreach (var l in _layers)
+        {
+            var next = l.Forward(x);
+            if (!ReferenceEquals(x, input) && !ReferenceEquals(x, next)) x.Dispose(); // freed unless autograd saved it
+            x = next;
+        }
         return x;
     }
 

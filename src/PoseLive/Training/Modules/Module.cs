@@ -26,6 +26,17 @@ public abstract class Module : IDisposable
     public virtual string ExportOnnx(OnnxExportContext context, string input) =>
         throw new NotSupportedException($"{GetType().Name} ({context.Prefix.TrimEnd('.')}) has no ONNX export");
 
+    /// <summary>
+    /// Runs a forward body in its own <see cref="DisposeScope"/> and keeps only its result, so intermediates that
+    /// autograd did not save are freed as soon as the body ends (as Python's reference counting does in PyTorch);
+    /// saved ones live on inside the graph until backward.
+    /// </summary>
+    protected static Tensor Scoped(Func<Tensor> body)
+    {
+        using var scope = new DisposeScope();
+        return scope.MoveToOuter(body());
+    }
+
     protected Tensor RegisterParameter(string name, Tensor tensor)
     {
         tensor.DetachFromScope();

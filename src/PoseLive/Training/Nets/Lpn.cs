@@ -24,7 +24,7 @@ public sealed class GcBlock : Module
             new Conv2d(inplanes, planes, 1), new LayerNorm([planes, 1, 1]), new ReLU(), new Conv2d(planes, inplanes, 1)));
     }
 
-    public override Tensor Forward(Tensor x)
+    public override Tensor Forward(Tensor x) => Scoped(() =>
     {
         var s = x.Shape;
         long n = s[0], c = s[1], hw = s[2] * s[3];
@@ -32,7 +32,7 @@ public sealed class GcBlock : Module
         var mask = _convMask.Forward(x).Reshape(n, 1, hw).Softmax(2).Reshape(n, 1, hw, 1);
         var context = values.MatMul(mask).Reshape(n, c, 1, 1);
         return x + _channelAdd.Forward(context);
-    }
+    });
 
     public override string ExportOnnx(OnnxExportContext context, string input)
     {
@@ -70,14 +70,14 @@ public sealed class LwBottleneck : Module
         _att = RegisterModule("att", new GcBlock(planes, Math.Max(16, planes / 16)));
     }
 
-    public override Tensor Forward(Tensor x)
+    public override Tensor Forward(Tensor x) => Scoped(() =>
     {
         var y = _bn1.Forward(_conv1.Forward(x)).Relu();
         y = _bn2.Forward(_conv2.Forward(y)).Relu();
         y = _att.Forward(_bn3.Forward(_conv3.Forward(y)));
         var residual = _downsample?.Forward(x) ?? x;
         return (y + residual).Relu();
-    }
+    });
 
     public override string ExportOnnx(OnnxExportContext context, string input)
     {
@@ -147,12 +147,12 @@ public sealed class Lpn : Module
         _final = RegisterModule("final_layer", new Conv2d(deconvFilters, keypoints, 1));
     }
 
-    public override Tensor Forward(Tensor input)
+    public override Tensor Forward(Tensor input) => Scoped(() =>
     {
         var x = _maxpool.Forward(_bn1.Forward(_conv1.Forward(input)).Relu());
         foreach (var layer in _layers) x = layer.Forward(x);
         return _final.Forward(_deconv.Forward(x));
-    }
+    });
 
     public override string ExportOnnx(OnnxExportContext context, string input)
     {
