@@ -96,70 +96,19 @@ public sealed class LwBottleneck : Module
 /// deconvolutions (groups = gcd(in, out)) each followed by BN-ReLU-1×1 conv-BN-ReLU, and a 1×1 heatmap head.
 /// State_dict names equal the official ones.
 /// </summary>
-public sealed class Lpn : Module
+public sealed class Lpn(int depth = 50, int keypoints = 17, int deconvFilters = 256, int deconvLayers = 2)
+    : TopDownHeatmapNet(keypoints, BlocksFor(s_depths, depth, "LPN"), [1, 2, 2, 1], 1,
+        (inplanes, planes, stride, downsample) => new LwBottleneck(inplanes, planes, stride, downsample),
+        deconvLayers, deconvFilters,
+        (inplanes, filters) =>
+        [
+            new ConvTranspose2d(inplanes, filters, 4, 2, 1, 0, Gcd(inplanes, filters), bias: false), new BatchNorm2d(filters), new ReLU(),
+            new Conv2d(filters, filters, 1, bias: false), new BatchNorm2d(filters), new ReLU(),
+        ])
 {
     private static readonly Dictionary<int, int[]> s_depths = new() { [50] = [3, 4, 6, 3], [101] = [3, 4, 23, 3], [152] = [3, 8, 36, 3] };
 
-    private readonly Conv2d _conv1;
-    private readonly BatchNorm2d _bn1;
-    private readonly MaxPool2d _maxpool;
-    private readonly Sequential[] _layers = new Sequential[4];
-    private readonly Sequential _deconv;
-    private readonly Conv2d _final;
-
-    public int Depth { get; }
-    public int Keypoints { get; }
-
-    public Lpn(int depth = 50, int keypoints = 17, int deconvFilters = 256, int deconvLayers = 2)
-    {
-        if (!s_depths.TryGetValue(depth, out var blocks)) throw new ArgumentException($"LPN depth must be 50, 101 or 152, not {depth}", nameof(depth));
-        (Depth, Keypoints) = (depth, keypoints);
-        _conv1 = RegisterModule("conv1", new Conv2d(3, 64, 7, 2, 3, bias: false));
-        _bn1 = RegisterModule("bn1", new BatchNorm2d(64));
-        RegisterModule("relu", new ReLU());
-        _maxpool = RegisterModule("maxpool", new MaxPool2d(3, 2, 1));
-        int inplanes = 64;
-        int[] planes = [64, 128, 256, 512], strides = [1, 2, 2, 1];
-        for (int i = 0; i < 4; i++)
-        {
-            var layer = new Sequential();
-            for (int b = 0; b < blocks[i]; b++)
-            {
-                int stride = b == 0 ? strides[i] : 1;
-                layer.Add(new LwBottleneck(inplanes, planes[i], stride, downsample: b == 0 && (stride != 1 || inplanes != planes[i])));
-                inplanes = planes[i];
-            }
-            _layers[i] = RegisterModule($"layer{i + 1}", layer);
-        }
-        _deconv = new Sequential();
-        for (int i = 0; i < deconvLayers; i++)
-        {
-            int groups = Gcd(inplanes, deconvFilters);
-            _deconv.Add(new ConvTranspose2d(inplanes, deconvFilters, 4, 2, 1, 0, groups, bias: false));
-            _deconv.Add(new BatchNorm2d(deconvFilters));
-            _deconv.Add(new ReLU());
-            _deconv.Add(new Conv2d(deconvFilters, deconvFilters, 1, bias: false));
-            _deconv.Add(new BatchNorm2d(deconvFilters));
-            _deconv.Add(new ReLU());
-            inplanes = deconvFilters;
-        }
-        RegisterModule("deconv_layers", _deconv);
-        _final = RegisterModule("final_layer", new Conv2d(deconvFilters, keypoints, 1));
-    }
-
-    public override Tensor Forward(Tensor input) => Scoped(() =>
-    {
-        var x = _maxpool.Forward(_bn1.Forward(_conv1.Forward(input)).Relu());
-        foreach (var layer in _layers) x = layer.Forward(x);
-        return _final.Forward(_deconv.Forward(x));
-    });
-
-    public override string ExportOnnx(OnnxExportContext context, string input)
-    {
-        var x = context.Child("maxpool", _maxpool, context.Graph.Node("Relu", [context.Child("bn1", _bn1, context.Child("conv1", _conv1, input))]));
-        for (int i = 0; i < 4; i++) x = context.Child($"layer{i + 1}", _layers[i], x);
-        return context.Child("final_layer", _final, context.Child("deconv_layers", _deconv, x));
-    }
+    public int Depth { get; } = depth;
 
     private static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);
 }
