@@ -1,32 +1,16 @@
-// Flat C ABI over libtorch for PoseLive's C# binding. Tensors cross the boundary as heap-allocated
-// at::Tensor handles owned by the caller (freed with pl_tensor_free); a live counter lets tests assert
-// that nothing leaks. No C++ exception crosses the ABI: each call catches and stores the message.
-#include <ATen/ATen.h>
+// libposelive_torch, part 1: errors, threads, tensor creation, copies, autograd, elementwise basics, nn functional
+// ops and optimiser steps. See shim.h for the ABI conventions.
+#include "shim.h"
 #include <ATen/Parallel.h>
 #include <c10/core/GradMode.h>
 #include <torch/csrc/autograd/function.h>
 #include <torch/version.h>
-#include <atomic>
 #include <cmath>
 #include <cstring>
-#include <string>
 
-#define PL_API extern "C" __attribute__((visibility("default")))
-
-namespace {
+namespace plshim {
 thread_local std::string g_error;
 std::atomic<int64_t> g_live{0};
-
-using T = at::Tensor;
-T *wrap(T t) { g_live.fetch_add(1); return new T(std::move(t)); }
-
-template <typename F> int guard(F &&f) {
-  try { f(); return 0; }
-  catch (const c10::Error &e) { g_error = e.what_without_backtrace(); }
-  catch (const std::exception &e) { g_error = e.what(); }
-  catch (...) { g_error = "unknown C++ exception"; }
-  return -1;
-}
 
 at::ScalarType dtype_of(int code) {
   switch (code) {
@@ -41,8 +25,9 @@ int code_of(at::ScalarType t) {
     case at::kInt: return 4; case at::kByte: return 5; case at::kBool: return 6; default: return -1;
   }
 }
-at::IntArrayRef dims(const int64_t *p, int n) { return at::IntArrayRef(p, static_cast<size_t>(n)); }
-}  // namespace
+}  // namespace plshim
+
+using namespace plshim;
 
 PL_API const char *pl_torch_last_error() { return g_error.c_str(); }
 PL_API int64_t pl_torch_live_tensors() { return g_live.load(); }

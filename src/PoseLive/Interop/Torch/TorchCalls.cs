@@ -55,4 +55,43 @@ internal static unsafe class TorchCalls
     {
         fixed (T* p = source) TorchError.Check(TorchNative.pl_tensor_copy_from(t, p, (long)source.Length * sizeof(T)), "copy_from");
     }
+    /// <summary>Sum (or mean) over <paramref name="dims"/>; over everything when empty.</summary>
+    public static TensorHandle Reduce(TensorHandle t, long[] dims, bool keepDim, bool mean)
+    {
+        fixed (long* d = dims)
+            return mean
+                ? TorchError.Take(TorchNative.pl_mean_dims(t, d, dims.Length, keepDim ? 1 : 0, out var m), m, "mean")
+                : TorchError.Take(TorchNative.pl_sum_dims(t, d, dims.Length, keepDim ? 1 : 0, out var s), s, "sum");
+    }
+
+    public static TensorHandle Permute(TensorHandle t, long[] dims)
+    {
+        fixed (long* d = dims) return TorchError.Take(TorchNative.pl_permute(t, d, dims.Length, out var r), r, "permute");
+    }
+
+    public static TensorHandle Flip(TensorHandle t, long[] dims)
+    {
+        fixed (long* d = dims) return TorchError.Take(TorchNative.pl_flip(t, d, dims.Length, out var r), r, "flip");
+    }
+
+    /// <summary>Concatenates along <paramref name="dim"/>; each handle is held (AddRef) for the duration of the call.</summary>
+    public static TensorHandle Cat(IReadOnlyList<TensorHandle> tensors, long dim)
+    {
+        var pointers = new nint[tensors.Count];
+        int held = 0;
+        try
+        {
+            for (; held < tensors.Count; held++)
+            {
+                bool added = false;
+                tensors[held].DangerousAddRef(ref added);
+                pointers[held] = tensors[held].DangerousGetHandle();
+            }
+            fixed (nint* p = pointers) return TorchError.Take(TorchNative.pl_cat(p, pointers.Length, dim, out var r), r, "cat");
+        }
+        finally
+        {
+            for (int i = 0; i < held; i++) tensors[i].DangerousRelease();
+        }
+    }
 }

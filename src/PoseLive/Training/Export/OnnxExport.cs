@@ -24,6 +24,11 @@ public sealed class OnnxExportContext(OnnxGraphBuilder graph)
         finally { _prefix.Pop(); }
     }
 
+    /// <summary>Enters a child scope by name (for modules with several inputs or outputs, which export themselves).</summary>
+    public void Push(string name) => _prefix.Push(name + ".");
+
+    public void Pop() => _prefix.Pop();
+
     /// <summary>Adds a tensor's current values as an initialiser named by the current prefix.</summary>
     public string Weight(string name, Tensor tensor)
     {
@@ -32,6 +37,8 @@ public sealed class OnnxExportContext(OnnxGraphBuilder graph)
     }
 
     public string Constant(string name, long[] values) => Graph.Initializer<long>(Prefix + name, values, values.Length);
+
+    public string ConstantFloats(string name, float[] values) => Graph.Initializer<float>(Prefix + name, values, values.Length);
 }
 
 /// <summary>Turns a trained network into an ONNX model PoseLive serves (NCHW float32 input, dynamic batch).</summary>

@@ -82,11 +82,11 @@ public sealed class ConvTranspose2d : Module
 public sealed class BatchNorm2d : Module
 {
     private readonly Tensor _weight, _bias, _runningMean, _runningVar, _batches;
-    private readonly double _momentum, _eps;
+    private readonly double _eps;
 
     public BatchNorm2d(int channels, double momentum = 0.1, double eps = 1e-5)
     {
-        (_momentum, _eps) = (momentum, eps);
+        (Momentum, _eps) = (momentum, eps);
         _weight = RegisterParameter("weight", Init.Filled(1, channels));
         _bias = RegisterParameter("bias", Tensor.Zeros(channels));
         _runningMean = RegisterBuffer("running_mean", Tensor.Zeros(channels));
@@ -97,8 +97,11 @@ public sealed class BatchNorm2d : Module
     public override Tensor Forward(Tensor input)
     {
         if (IsTraining) _batches.AddInPlace(1);
-        return Functional.BatchNorm(input, _runningMean, _runningVar, _weight, _bias, IsTraining, _momentum, _eps);
+        return Functional.BatchNorm(input, _runningMean, _runningVar, _weight, _bias, IsTraining, Momentum, _eps);
     }
+
+    /// <summary>Weight of the current batch in the running statistics (1 replaces them with the batch's, for re-calibration).</summary>
+    public double Momentum { get; set; }
 
     /// <summary>Exported with the running statistics (evaluation semantics).</summary>
     public override string ExportOnnx(OnnxExportContext context, string input) =>
@@ -143,6 +146,64 @@ public sealed class MaxPool2d(int kernel, int stride, int padding = 0) : Module
     public override string ExportOnnx(OnnxExportContext context, string input) =>
         context.Graph.Node("MaxPool", [input], AttributeProto.IntList("kernel_shape", kernel, kernel), AttributeProto.IntList("strides", stride, stride),
             AttributeProto.IntList("pads", padding, padding, padding, padding));
+}
+
+/// <summary>nn.Upsample(scale_factor = s, mode = 'nearest'); exported as ONNX Resize (asymmetric, floor), PyTorch's nearest.</summary>
+public sealed class UpsampleNearest(int scale) : Module
+{
+    public int Scale { get; } = scale;
+
+    public override Tensor Forward(Tensor input) => Functional.UpsampleNearest(input, Scale);
+
+    public override string ExportOnnx(OnnxExportContext context, string input) =>
+        context.Graph.Node("Resize", [input, "", context.ConstantFloats("scales", [1f, 1f, Scale, Scale])],
+            AttributeProto.String("mode", "nearest"), AttributeProto.String("coordinate_transformation_mode", "asymmetric"),
+            AttributeProto.String("nearest_mode", "floor"));
+}
+
+/// <summary>nn.AvgPool2d (square window).</summary>
+public sealed class AvgPool2d(int kernel, int stride, int padding = 0, bool countIncludePad = true) : Module
+{
+    public override Tensor Forward(Tensor input) => Functional.AvgPool2d(input, kernel, stride, padding, countIncludePad: countIncludePad);
+
+    public override string ExportOnnx(OnnxExportContext context, string input) =>
+        context.Graph.Node("AveragePool", [input], AttributeProto.IntList("kernel_shape", kernel, kernel), AttributeProto.IntList("strides", stride, stride),
+            AttributeProto.IntList("pads", padding, padding, padding, padding), AttributeProto.Int("count_include_pad", countIncludePad ? 1 : 0));
+}
+
+/// <summary>nn.ReLU6 (MobileNet-style blocks); exported as Clip(0, 6).</summary>
+public sealed class ReLU6 : Module
+{
+    public override Tensor Forward(Tensor input) => input.Relu6();
+
+    public override string ExportOnnx(OnnxExportContext context, string input) =>
+        context.Graph.Node("Clip", [input, context.ConstantFloats("min", [0f]), context.ConstantFloats("max", [6f])]);
+}
+
+/// <summary>
+/// nn.ModuleList: children named by index. An empty slot (PyTorch's <c>None</c>, e.g. HRNet's identity transitions
+/// and fuse diagonals) still takes its index, so later entries keep the official names.
+/// </summary>
+public sealed class ModuleList : Module
+{
+    private readonly List<Module?> _items = [];
+
+    public ModuleList(params Module?[] items)
+    {
+        foreach (var m in items) Add(m);
+    }
+
+    public void Add(Module? module)
+    {
+        if (module is not null) RegisterModule(_items.Count.ToString(System.Globalization.CultureInfo.InvariantCulture), module);
+        _items.Add(module);
+    }
+
+    public int Count => _items.Count;
+
+    public Module? this[int index] => _items[index];
+
+    public override Tensor Forward(Tensor input) => throw new NotSupportedException("a ModuleList has no forward of its own; its owner calls the entries");
 }
 
 /// <summary>nn.Sequential: children named "0", "1", …; parameter-free layers still take an index.</summary>

@@ -60,6 +60,14 @@ public abstract class Module : IDisposable
 
     public IEnumerable<(string Name, Module Module)> Children => _children;
 
+    /// <summary>This module and all its descendants, depth first.</summary>
+    public IEnumerable<Module> Modules()
+    {
+        yield return this;
+        foreach (var (_, c) in _children)
+            foreach (var m in c.Modules()) yield return m;
+    }
+
     public IEnumerable<(string Name, Tensor Tensor)> NamedParameters(string prefix = "")
     {
         foreach (var (n, t) in _parameters) yield return (prefix + n, t);
@@ -89,6 +97,18 @@ public abstract class Module : IDisposable
     }
 
     public Module Eval() => Train(false);
+
+    /// <summary>Moves every parameter and buffer to <paramref name="device"/> in place (the tensors keep their identity).</summary>
+    public Module To(Device device)
+    {
+        foreach (var (_, t) in StateDict())
+        {
+            if (t.Device == device) continue;
+            using var moved = t.To(device);
+            t.SetData(moved);
+        }
+        return this;
+    }
 
     /// <summary>
     /// Copies checkpoint tensors into the parameters and buffers with the same names. Shapes must agree; with

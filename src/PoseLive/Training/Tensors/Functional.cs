@@ -14,12 +14,13 @@ public static class Functional
         return new Tensor(new TensorHandle(r));
     }
 
-    /// <summary>Mean squared error over all elements.</summary>
-    public static Tensor MseLoss(Tensor prediction, Tensor target)
-    {
-        TorchError.Check(TorchNative.pl_mse_loss(prediction.Handle, target.Handle, out var r), "mse_loss");
-        return new Tensor(new TensorHandle(r));
-    }
+    /// <summary>Mean squared error (torch.nn.functional.mse_loss).</summary>
+    public static Tensor MseLoss(Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean) =>
+        Tensor.Take(TorchNative.pl_mse_loss_r(prediction.Handle, target.Handle, (int)reduction, out var r), r, "mse_loss");
+
+    /// <summary>Mean absolute error (torch.nn.functional.l1_loss).</summary>
+    public static Tensor L1Loss(Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean) =>
+        Tensor.Take(TorchNative.pl_l1_loss(prediction.Handle, target.Handle, (int)reduction, out var r), r, "l1_loss");
 
     /// <summary>Transposed 2-D convolution; weight layout [in, out/groups, kH, kW] as in PyTorch.</summary>
     public static Tensor ConvTranspose2d(Tensor input, Tensor weight, Tensor? bias = null, int stride = 1, int padding = 0, int outputPadding = 0, int groups = 1, int dilation = 1)
@@ -48,4 +49,30 @@ public static class Functional
 
     public static Tensor MaxPool2d(Tensor input, int kernel, int stride, int padding = 0) =>
         Tensor.Take(TorchNative.pl_max_pool2d(input.Handle, kernel, stride, padding, out var h), h, "max_pool2d");
+
+    /// <summary>Nearest-neighbour resize of NCHW to <paramref name="height"/>×<paramref name="width"/> (PyTorch's legacy nearest: floor(dst·in/out)).</summary>
+    public static Tensor UpsampleNearest(Tensor input, long height, long width) =>
+        Tensor.Take(TorchNative.pl_upsample_nearest2d(input.Handle, height, width, out var r), r, "upsample_nearest2d");
+
+    /// <summary>Nearest-neighbour upsampling by an integer factor (nn.Upsample(scale_factor=f, mode='nearest')).</summary>
+    public static Tensor UpsampleNearest(Tensor input, int scale)
+    {
+        var s = input.Shape;
+        return UpsampleNearest(input, s[^2] * scale, s[^1] * scale);
+    }
+
+    /// <summary>Bilinear resize of NCHW (F.interpolate mode='bilinear').</summary>
+    public static Tensor UpsampleBilinear(Tensor input, long height, long width, bool alignCorners = false) =>
+        Tensor.Take(TorchNative.pl_upsample_bilinear2d(input.Handle, height, width, alignCorners ? 1 : 0, out var r), r, "upsample_bilinear2d");
+
+    public static Tensor AvgPool2d(Tensor input, int kernel, int stride, int padding = 0, bool ceilMode = false, bool countIncludePad = true) =>
+        Tensor.Take(TorchNative.pl_avg_pool2d(input.Handle, kernel, stride, padding, ceilMode ? 1 : 0, countIncludePad ? 1 : 0, out var r), r, "avg_pool2d");
+
+    public static Tensor AdaptiveAvgPool2d(Tensor input, long height, long width) =>
+        Tensor.Take(TorchNative.pl_adaptive_avg_pool2d(input.Handle, height, width, out var r), r, "adaptive_avg_pool2d");
+
+    public static Tensor Relu6(Tensor input) => input.Relu6();
 }
+
+/// <summary>How a loss reduces its elementwise values (codes shared with the shim).</summary>
+public enum Reduction { None = 0, Mean = 1, Sum = 2 }

@@ -10,7 +10,7 @@ public enum DType { Float32 = 0, Float64 = 1, Float16 = 2, Int64 = 3, Int32 = 4,
 /// disposed — directly, or by the innermost open <see cref="DisposeScope"/>, which collects every tensor
 /// created while it is open. <see cref="Torch.LiveTensors"/> counts handles not yet released.
 /// </summary>
-public sealed class Tensor : IDisposable
+public sealed partial class Tensor : IDisposable
 {
     private readonly TensorHandle _handle;
 
