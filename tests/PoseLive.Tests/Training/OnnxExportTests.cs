@@ -48,6 +48,36 @@ public class OnnxExportTests
         }
     }
 
+    /// <summary>The smaller layers' exports (Clip for ReLU6, AveragePool, Resize for nearest upsampling) against libtorch.</summary>
+    [Fact]
+    public void Relu6_average_pooling_and_nearest_upsampling_export_exactly()
+    {
+        Torch.ManualSeed(3);
+        var conv = new Conv2d(3, 4, 3, 1, 1);
+        using var net = new Sequential(conv, new ReLU6(), new AvgPool2d(3, 2, 1, countIncludePad: false), new UpsampleNearest(2));
+        net.Eval();
+        var x = TestData.Floats(2 * 3 * 8 * 6, 5, 8f);
+        float[] expected;
+        using (var scope = new DisposeScope())
+        using (Torch.NoGrad())
+        {
+            Assert.Contains(conv.Forward(Tensor.FromArray(x, 2, 3, 8, 6)).ToFloats(), v => v > 6); // the clip is exercised
+            expected = net.Forward(Tensor.FromArray(x, 2, 3, 8, 6)).ToFloats();
+        }
+        using var session = InferenceSession.FromBytes(OnnxExporter.Export(net, 3, 8, 6), name: "small-layers.onnx");
+        using var input = OrtTensor.Create(x, 2, 3, 8, 6);
+        var outputs = session.Run(new Dictionary<string, OrtTensor> { ["input"] = input });
+        try
+        {
+            Assert.Equal([2L, 4, 8, 6], outputs["heatmaps"].Shape.ToArray());
+            Assert.True(TestData.MaxAbsDiff(outputs["heatmaps"].ToArray<float>(), expected) <= 1e-5);
+        }
+        finally
+        {
+            foreach (var t in outputs.Values) t.Dispose();
+        }
+    }
+
     private sealed class Custom : Module
     {
         public override Tensor Forward(Tensor input) => input;

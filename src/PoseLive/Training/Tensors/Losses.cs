@@ -30,7 +30,7 @@ public static class Losses
     {
         using var scope = new DisposeScope();
         var p = prediction.Clamp(epsilon, 1 - epsilon);
-        var positive = target.Eq(1).To(DType.Float32);
+        var positive = target.Eq(1).To(prediction.DType);
         var negative = 1.0 - positive;
         var positiveLoss = p.Log() * (1.0 - p).Pow(alpha) * positive;
         var negativeLoss = (1.0 - p).Log() * p.Pow(alpha) * (1.0 - target).Pow(beta) * negative;

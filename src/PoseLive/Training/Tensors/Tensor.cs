@@ -90,6 +90,15 @@ public sealed partial class Tensor : IDisposable
         return data;
     }
 
+    /// <summary>The values as a contiguous int64 array (the tensor must be Int64).</summary>
+    public long[] ToLongs()
+    {
+        if (DType != DType.Int64) throw new InvalidOperationException($"ToLongs needs an Int64 tensor, this one is {DType}");
+        var data = new long[ElementCount];
+        TorchCalls.CopyTo<long>(Handle, data);
+        return data;
+    }
+
     /// <summary>Overwrites the values in place from row-major data of the same element count and type.</summary>
     public void CopyFrom(ReadOnlySpan<float> values) => CopyFrom<float>(values, DType.Float32);
     public void CopyFrom(ReadOnlySpan<long> values) => CopyFrom<long>(values, DType.Int64);
