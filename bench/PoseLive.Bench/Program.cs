@@ -19,8 +19,9 @@ internal static class Program
                 "ort-overhead" => OrtOverheadRatio.Run(rounds: 201, callsPerBlock: 200),
                 "models" => ModelRatio.Run(rounds: 31),
                 "render" => RenderRatio.Run(args.Length > 2 ? args[2] : FindMedia("vtest.avi"), 200),
-                "train" => TrainRatio.Run(args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 32,
-                                          args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 5),
+                "train" => TrainRatio.Run(args.Length > 2 ? args[2] : "lpn50",
+                                          args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 32,
+                                          args.Length > 4 ? int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 5),
                 "pipeline" => PipelineRatio.Run(args.Length > 2 ? args[2] : FindMedia("vtest.avi"), 795).GetAwaiter().GetResult(),
                 _ => Usage(),
             };
@@ -31,7 +32,7 @@ internal static class Program
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: PoseLive.Bench ratio decode [FILE] | ratio ort-overhead | ratio models | ratio pipeline [VTEST] | ratio render [VTEST] | ratio train [BATCH] [STEPS] | BenchmarkDotNet arguments");
+        Console.Error.WriteLine("usage: PoseLive.Bench ratio decode [FILE] | ratio ort-overhead | ratio models | ratio pipeline [VTEST] | ratio render [VTEST] | ratio train [lpn50|hrnet_w32] [BATCH] [STEPS] | BenchmarkDotNet arguments");
         return 2;
     }
 

@@ -7,18 +7,24 @@ using PoseLive.Training.Tensors;
 namespace PoseLive.Bench.Ratios;
 
 /// <summary>
-/// Training throughput of LPN-50 (256×192, Adam, MSE on 64×48 heatmaps, train-mode BN): PoseLive's libtorch
-/// binding, and, where Debian's python3-torch is installed, the same step in PyTorch 1.13 on the same libtorch
-/// (tools/train-reference/lpn_step.py, our own PyTorch rendering of the official architecture) — one run, one ratio.
+/// Training throughput of LPN-50 or HRNet-W32 (256×192, Adam, MSE on 64×48 heatmaps, train-mode BN): PoseLive's
+/// libtorch binding, and, where Debian's python3-torch is installed, the same step in PyTorch 1.13 on the same
+/// libtorch (tools/train-reference/train_step.py, our own PyTorch rendering of the official architectures, in-place
+/// ops where the official code has them) — stepped alternately, one run, one ratio.
 /// </summary>
 internal static class TrainRatio
 {
-    public static int Run(int batch, int steps)
+    public static int Run(string netName, int batch, int steps)
     {
         int threads = Environment.ProcessorCount;
         Torch.Threads = threads;
         Torch.ManualSeed(0);
-        using var net = new Lpn(50);
+        using PoseLive.Training.Modules.Module net = netName switch
+        {
+            "lpn50" => new Lpn(50),
+            "hrnet_w32" => new HRNet(32),
+            _ => throw new ArgumentException($"unknown net '{netName}' (lpn50 or hrnet_w32)"),
+        };
         net.Train();
         using var opt = new Adam(net.Parameters(), 1e-3);
         using var data = new DisposeScope();
@@ -49,7 +55,7 @@ internal static class TrainRatio
         if (script is not null)
         {
             var python = File.Exists("/usr/bin/python3") ? "/usr/bin/python3" : "python3"; // Debian's python3-torch lives in the system Python
-            var psi = new ProcessStartInfo(python, $"\"{script}\" {batch} {threads}") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+            var psi = new ProcessStartInfo(python, $"\"{script}\" {netName} {batch} {threads}") { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
             torch = Process.Start(psi)!;
             header = torch.StandardOutput.ReadLine();
             if (header is null || !header.StartsWith("ready ", StringComparison.Ordinal))
@@ -59,17 +65,21 @@ internal static class TrainRatio
                 torch = null;
             }
         }
-        else Console.WriteLine("PyTorch reference: tools/train-reference/lpn_step.py not found");
+        else Console.WriteLine("PyTorch reference: tools/train-reference/train_step.py not found");
 
         var ours = new List<double>();
         var theirs = new List<double>();
+        double theirForward = 0, theirBackward = 0;
         for (int i = 0; i < steps; i++)
         {
             ours.Add(Step());
             if (torch is null) continue;
             torch.StandardInput.WriteLine("step");
             torch.StandardInput.Flush();
-            theirs.Add(double.Parse(torch.StandardOutput.ReadLine()!, CultureInfo.InvariantCulture));
+            var parts = torch.StandardOutput.ReadLine()!.Split(' ').Select(p => double.Parse(p, CultureInfo.InvariantCulture)).ToArray();
+            theirs.Add(parts[0]);
+            theirForward += parts[1];
+            theirBackward += parts[2];
         }
         if (torch is not null)
         {
@@ -83,11 +93,12 @@ internal static class TrainRatio
         string Join(List<double> v) => string.Join(" ", v.Select(t => t.ToString("F2", CultureInfo.InvariantCulture)));
         double oursRate = batch / Median(ours);
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-            $"LPN-50 train step, batch {batch}, 256x192, Adam, {threads} threads; PoseLive steps (s): {Join(ours)}; mean forward {forward / steps:F2} s, backward {backward / steps:F2} s, optimiser {update / steps:F3} s"));
+            $"{netName} train step, batch {batch}, 256x192, Adam, {threads} threads; PoseLive steps (s): {Join(ours)}; mean forward {forward / steps:F2} s, backward {backward / steps:F2} s, optimiser {update / steps:F3} s"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"PoseLive (libtorch {Torch.Version}): {oursRate:F2} images/s"));
         if (theirs.Count == 0) return 0;
         double theirRate = batch / Median(theirs);
-        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"PyTorch {header!["ready ".Length..]} steps (s): {Join(theirs)}: {theirRate:F2} images/s"));
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+            $"PyTorch {header!["ready ".Length..]} steps (s): {Join(theirs)}; mean forward {theirForward / steps:F2} s, backward {theirBackward / steps:F2} s: {theirRate:F2} images/s"));
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ratio PoseLive/PyTorch = {oursRate / theirRate:F3} (target >= 0.95)"));
         return 0;
     }
@@ -96,7 +107,7 @@ internal static class TrainRatio
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
         {
-            var p = Path.Combine(dir.FullName, "tools", "train-reference", "lpn_step.py");
+            var p = Path.Combine(dir.FullName, "tools", "train-reference", "train_step.py");
             if (File.Exists(p)) return p;
         }
         return null;

@@ -18,13 +18,24 @@ public sealed partial class LiveWindowTests : IDisposable
 
     public LiveWindowTests()
     {
-        int n = 90 + Environment.ProcessId % 500;
+        // -displayfd: Xvfb picks a free display itself and writes its number once it accepts connections, so
+        // neither a stale socket nor a display taken by another run can fool the test.
+        _xvfb = Process.Start(new ProcessStartInfo("Xvfb", ["-displayfd", "1", "-screen", "0", "1024x768x24", "-nolisten", "tcp"])
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        _xvfb.ErrorDataReceived += (_, _) => { };
+        _xvfb.BeginErrorReadLine();
+        string? line = null;
+        try { line = _xvfb.StandardOutput.ReadLineAsync().WaitAsync(TimeSpan.FromSeconds(15)).GetAwaiter().GetResult(); }
+        catch (TimeoutException) { }
+        if (!int.TryParse(line, out var n))
+        {
+            Dispose();
+            Assert.Fail($"Xvfb did not start (got '{line}'; is the xvfb package installed? scripts/setup.sh installs it)");
+        }
         _display = $":{n}";
-        _xvfb = Process.Start(new ProcessStartInfo("Xvfb", [_display, "-screen", "0", "1024x768x24", "-nolisten", "tcp"]) { RedirectStandardError = true })!;
-        var socket = $"/tmp/.X11-unix/X{n}";
-        var clock = Stopwatch.StartNew();
-        while (!File.Exists(socket) && clock.Elapsed < TimeSpan.FromSeconds(10)) Thread.Sleep(50);
-        Assert.True(File.Exists(socket), "Xvfb did not start (is the xvfb package installed? scripts/setup.sh installs it)");
     }
 
     [LibraryImport("libc", StringMarshalling = StringMarshalling.Utf8)]

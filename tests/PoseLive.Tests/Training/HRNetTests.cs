@@ -145,4 +145,19 @@ public class HRNetTests
             foreach (var t in outputs.Values) t.Dispose();
         }
     }
+
+    /// <summary>A train-mode step through the in-place ReLUs and residual adds: autograd accepts it and every parameter gets a gradient.</summary>
+    [Fact]
+    public void A_training_step_reaches_every_parameter()
+    {
+        Torch.ManualSeed(1);
+        using var net = new HRNet(8, keypoints: 5);
+        net.Train();
+        using var scope = new DisposeScope();
+        var y = net.Forward(Tensor.Randn(2, 3, 128, 96));
+        Assert.Equal([2L, 5, 32, 24], y.Shape);
+        Functional.MseLoss(y, Tensor.Zeros(2, 5, 32, 24)).Backward();
+        var without = net.NamedParameters().Where(p => p.Tensor.Grad is not { } g || g.Abs().Sum().Item() == 0).Select(p => p.Name).ToList();
+        Assert.Empty(without);
+    }
 }

@@ -227,4 +227,24 @@ public class TensorOpsTests
         }
         Assert.Equal(before, Torch.LiveTensors);
     }
+
+    [Fact]
+    public void Large_blocks_freed_by_one_step_are_reused_by_the_next()
+    {
+        Torch.EmptyCache();
+        Assert.Equal(0, Torch.CachedBytes);
+        const long count = 3 << 20; // 12 MiB of float32, a typical activation
+        using (var a = Tensor.Zeros(count)) { }
+        Assert.Equal(12L << 20, Torch.CachedBytes);                 // kept, not returned to the OS
+        using (var scope = new DisposeScope())
+        {
+            var b = Tensor.Zeros(count);
+            Assert.Equal(0, Torch.CachedBytes);                      // the same block serves the next allocation
+            Assert.All(b.Narrow(0, count - 4, 4).Clone().ToFloats(), v => Assert.Equal(0f, v)); // zeros() still zero-fills
+        }
+        using (var small = Tensor.Zeros(1000)) { }
+        Assert.Equal(12L << 20, Torch.CachedBytes);                  // small blocks stay with the default allocator
+        Torch.EmptyCache();
+        Assert.Equal(0, Torch.CachedBytes);
+    }
 }

@@ -7,7 +7,11 @@ internal static unsafe partial class TorchNative
 {
     private const string Lib = NativeShims.Torch;
 
-    static TorchNative() => NativeShims.EnsureRegistered();
+    static TorchNative()
+    {
+        NativeShims.EnsureRegistered();
+        TorchMemory.InstallDefault();
+    }
 
     [LibraryImport(Lib)] public static partial byte* pl_torch_last_error();
     [LibraryImport(Lib)] public static partial long pl_torch_live_tensors();
@@ -17,6 +21,9 @@ internal static unsafe partial class TorchNative
     [LibraryImport(Lib)] public static partial int pl_torch_set_grad_enabled(int on);
     [LibraryImport(Lib)] public static partial int pl_torch_is_grad_enabled();
     [LibraryImport(Lib)] public static partial int pl_torch_manual_seed(ulong seed);
+    [LibraryImport(Lib)] public static partial int pl_torch_caching_allocator(int enabled, long limitBytes);
+    [LibraryImport(Lib)] public static partial long pl_torch_cached_bytes();
+    [LibraryImport(Lib)] public static partial void pl_torch_empty_cache();
 
     [LibraryImport(Lib)] public static partial void pl_tensor_free(nint t);
     [LibraryImport(Lib)] public static partial int pl_tensor_from_data(void* data, long* shape, int ndim, int dtype, out nint result);

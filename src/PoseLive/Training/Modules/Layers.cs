@@ -132,9 +132,12 @@ public sealed class LayerNorm : Module
             AttributeProto.Int("axis", -_shape.Length), AttributeProto.Float("epsilon", (float)_eps));
 }
 
-public sealed class ReLU : Module
+/// <summary>nn.ReLU; with <c>inPlace</c> it overwrites its input (PyTorch's inplace=True, as the official nets use after BN).</summary>
+public sealed class ReLU(bool inPlace = false) : Module
 {
-    public override Tensor Forward(Tensor input) => input.Relu();
+    public bool InPlace { get; } = inPlace;
+
+    public override Tensor Forward(Tensor input) => InPlace ? input.ReluInPlace() : input.Relu();
 
     public override string ExportOnnx(OnnxExportContext context, string input) => context.Graph.Node("Relu", [input]);
 }

@@ -31,7 +31,7 @@ public sealed class HRNet : Module
         _bn1 = RegisterModule("bn1", new BatchNorm2d(64));
         _conv2 = RegisterModule("conv2", new Conv2d(64, 64, 3, 2, 1, bias: false));
         _bn2 = RegisterModule("bn2", new BatchNorm2d(64));
-        RegisterModule("relu", new ReLU());
+        RegisterModule("relu", new ReLU(inPlace: true));
         _layer1 = RegisterModule("layer1", new Sequential(
             Enumerable.Range(0, 4).Select(i => (Module)new ResNetBottleneck(i == 0 ? 64 : 256, 64, 1, i == 0)).ToArray()));
 
@@ -70,7 +70,7 @@ public sealed class HRNet : Module
             if (i < previous.Length)
             {
                 list.Add(current[i] != previous[i]
-                    ? new Sequential(new Conv2d(previous[i], current[i], 3, 1, 1, bias: false), new BatchNorm2d(current[i]), new ReLU())
+                    ? new Sequential(new Conv2d(previous[i], current[i], 3, 1, 1, bias: false), new BatchNorm2d(current[i]), new ReLU(inPlace: true))
                     : null);
                 continue;
             }
@@ -78,7 +78,7 @@ public sealed class HRNet : Module
             for (int j = 0; j < i + 1 - previous.Length; j++)
             {
                 int inC = previous[^1], outC = j == i - previous.Length ? current[i] : inC;
-                steps.Add(new Sequential(new Conv2d(inC, outC, 3, 2, 1, bias: false), new BatchNorm2d(outC), new ReLU()));
+                steps.Add(new Sequential(new Conv2d(inC, outC, 3, 2, 1, bias: false), new BatchNorm2d(outC), new ReLU(inPlace: true)));
             }
             list.Add(steps);
         }
@@ -93,8 +93,8 @@ public sealed class HRNet : Module
     /// </summary>
     public Tensor Forward(Tensor input, Action<string, Tensor>? probe) => Scoped(() =>
     {
-        var x = _bn1.Forward(_conv1.Forward(input)).Relu();
-        x = _bn2.Forward(_conv2.Forward(x)).Relu();
+        var x = _bn1.Forward(_conv1.Forward(input)).ReluInPlace();
+        x = _bn2.Forward(_conv2.Forward(x)).ReluInPlace();
         IReadOnlyList<Tensor> y = [_layer1.Forward(x)];
         probe?.Invoke("layer1", y[0]);
         for (int s = 0; s < 3; s++)

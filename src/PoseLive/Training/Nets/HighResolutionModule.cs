@@ -15,7 +15,7 @@ public sealed class BasicBlock : Module
     {
         _conv1 = RegisterModule("conv1", new Conv2d(inplanes, planes, 3, stride, 1, bias: false));
         _bn1 = RegisterModule("bn1", new BatchNorm2d(planes));
-        RegisterModule("relu", new ReLU());
+        RegisterModule("relu", new ReLU(inPlace: true));
         _conv2 = RegisterModule("conv2", new Conv2d(planes, planes, 3, 1, 1, bias: false));
         _bn2 = RegisterModule("bn2", new BatchNorm2d(planes));
         if (downsample)
@@ -24,9 +24,9 @@ public sealed class BasicBlock : Module
 
     public override Tensor Forward(Tensor x) => Scoped(() =>
     {
-        var y = _bn1.Forward(_conv1.Forward(x)).Relu();
+        var y = _bn1.Forward(_conv1.Forward(x)).ReluInPlace();
         y = _bn2.Forward(_conv2.Forward(y));
-        return (y + (_downsample?.Forward(x) ?? x)).Relu();
+        return y.AddInPlace(_downsample?.Forward(x) ?? x).ReluInPlace();
     });
 
     public override string ExportOnnx(OnnxExportContext context, string input)
@@ -74,7 +74,7 @@ public sealed class HighResolutionModule : Module
                 _fuse.Add(row);
             }
         }
-        RegisterModule("relu", new ReLU());
+        RegisterModule("relu", new ReLU(inPlace: true));
         OutputChannels = channels;
     }
 
@@ -94,7 +94,7 @@ public sealed class HighResolutionModule : Module
             int outC = last ? c[to] : c[from];
             down.Add(last
                 ? new Sequential(new Conv2d(c[from], outC, 3, 2, 1, bias: false), new BatchNorm2d(outC))
-                : new Sequential(new Conv2d(c[from], outC, 3, 2, 1, bias: false), new BatchNorm2d(outC), new ReLU()));
+                : new Sequential(new Conv2d(c[from], outC, 3, 2, 1, bias: false), new BatchNorm2d(outC), new ReLU()));     // ReLU(False) in the official code
         }
         return down;
     }
@@ -115,7 +115,7 @@ public sealed class HighResolutionModule : Module
             var row = (ModuleList)_fuse[i]!;
             var y = i == 0 ? x[0] : row[0]!.Forward(x[0]);
             for (int j = 1; j < _branchCount; j++) y = y + (i == j ? x[j] : row[j]!.Forward(x[j]));
-            outputs.Add(y.Relu());
+            outputs.Add(y.ReluInPlace()); // y is a fresh sum here (at least one branch was added), never a branch output
         }
         foreach (var o in outputs) scope.MoveToOuter(o);
         return outputs;

@@ -21,7 +21,7 @@ public sealed class GcBlock : Module
         _channels = inplanes;
         _convMask = RegisterModule("conv_mask", new Conv2d(inplanes, 1, 1));
         _channelAdd = RegisterModule("channel_add_conv", new Sequential(
-            new Conv2d(inplanes, planes, 1), new LayerNorm([planes, 1, 1]), new ReLU(), new Conv2d(planes, inplanes, 1)));
+            new Conv2d(inplanes, planes, 1), new LayerNorm([planes, 1, 1]), new ReLU(inPlace: true), new Conv2d(planes, inplanes, 1)));
     }
 
     public override Tensor Forward(Tensor x) => Scoped(() =>
@@ -72,11 +72,10 @@ public sealed class LwBottleneck : Module
 
     public override Tensor Forward(Tensor x) => Scoped(() =>
     {
-        var y = _bn1.Forward(_conv1.Forward(x)).Relu();
-        y = _bn2.Forward(_conv2.Forward(y)).Relu();
+        var y = _bn1.Forward(_conv1.Forward(x)).ReluInPlace();
+        y = _bn2.Forward(_conv2.Forward(y)).ReluInPlace();
         y = _att.Forward(_bn3.Forward(_conv3.Forward(y)));
-        var residual = _downsample?.Forward(x) ?? x;
-        return (y + residual).Relu();
+        return y.AddInPlace(_downsample?.Forward(x) ?? x).ReluInPlace();
     });
 
     public override string ExportOnnx(OnnxExportContext context, string input)
@@ -102,8 +101,8 @@ public sealed class Lpn(int depth = 50, int keypoints = 17, int deconvFilters = 
         deconvLayers, deconvFilters,
         (inplanes, filters) =>
         [
-            new ConvTranspose2d(inplanes, filters, 4, 2, 1, 0, Gcd(inplanes, filters), bias: false), new BatchNorm2d(filters), new ReLU(),
-            new Conv2d(filters, filters, 1, bias: false), new BatchNorm2d(filters), new ReLU(),
+            new ConvTranspose2d(inplanes, filters, 4, 2, 1, 0, Gcd(inplanes, filters), bias: false), new BatchNorm2d(filters), new ReLU(inPlace: true),
+            new Conv2d(filters, filters, 1, bias: false), new BatchNorm2d(filters), new ReLU(inPlace: true),
         ])
 {
     private static readonly Dictionary<int, int[]> s_depths = new() { [50] = [3, 4, 6, 3], [101] = [3, 4, 23, 3], [152] = [3, 8, 36, 3] };

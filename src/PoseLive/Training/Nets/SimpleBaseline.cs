@@ -26,11 +26,11 @@ public sealed class ResNetBottleneck : Module
 
     public override Tensor Forward(Tensor x) => Scoped(() =>
     {
-        var y = _bn1.Forward(_conv1.Forward(x)).Relu();
-        y = _bn2.Forward(_conv2.Forward(y)).Relu();
+        // In-place ReLUs and residual add, as the official block (none overwrites a value backward needs).
+        var y = _bn1.Forward(_conv1.Forward(x)).ReluInPlace();
+        y = _bn2.Forward(_conv2.Forward(y)).ReluInPlace();
         y = _bn3.Forward(_conv3.Forward(y));
-        var residual = _downsample?.Forward(x) ?? x;
-        return (y + residual).Relu();
+        return y.AddInPlace(_downsample?.Forward(x) ?? x).ReluInPlace();
     });
 
     public override string ExportOnnx(OnnxExportContext context, string input)
@@ -52,7 +52,7 @@ public sealed class SimpleBaseline(int depth = 50, int keypoints = 17, int decon
     : TopDownHeatmapNet(keypoints, BlocksFor(s_depths, depth, "SimpleBaseline"), [1, 2, 2, 2], ResNetBottleneck.Expansion,
         (inplanes, planes, stride, downsample) => new ResNetBottleneck(inplanes, planes, stride, downsample),
         deconvLayers, deconvFilters,
-        (inplanes, filters) => [new ConvTranspose2d(inplanes, filters, 4, 2, 1, 0, 1, bias: false), new BatchNorm2d(filters), new ReLU()])
+        (inplanes, filters) => [new ConvTranspose2d(inplanes, filters, 4, 2, 1, 0, 1, bias: false), new BatchNorm2d(filters), new ReLU(inPlace: true)])
 {
     private static readonly Dictionary<int, int[]> s_depths = new() { [50] = [3, 4, 6, 3], [101] = [3, 4, 23, 3], [152] = [3, 8, 36, 3] };
 

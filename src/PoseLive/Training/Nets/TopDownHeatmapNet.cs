@@ -29,7 +29,7 @@ public abstract class TopDownHeatmapNet : Module
         Keypoints = keypoints;
         _conv1 = RegisterModule("conv1", new Conv2d(3, 64, 7, 2, 3, bias: false));
         _bn1 = RegisterModule("bn1", new BatchNorm2d(64));
-        RegisterModule("relu", new ReLU());
+        RegisterModule("relu", new ReLU(inPlace: true));
         _maxpool = RegisterModule("maxpool", new MaxPool2d(3, 2, 1));
         int inplanes = 64;
         int[] planes = [64, 128, 256, 512];
@@ -58,7 +58,7 @@ public abstract class TopDownHeatmapNet : Module
 
     public override Tensor Forward(Tensor input) => Scoped(() =>
     {
-        var x = _maxpool.Forward(_bn1.Forward(_conv1.Forward(input)).Relu());
+        var x = _maxpool.Forward(_bn1.Forward(_conv1.Forward(input)).ReluInPlace());
         foreach (var layer in _layers) x = layer.Forward(x);
         return _final.Forward(_deconv.Forward(x));
     });

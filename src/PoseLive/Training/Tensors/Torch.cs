@@ -18,6 +18,18 @@ public static class Torch
         set => TorchError.Check(TorchNative.pl_torch_set_num_threads(value), "set_num_threads");
     }
 
+    /// <summary>
+    /// Bytes of freed large CPU blocks the caching allocator keeps for reuse (steps of a training loop allocate the
+    /// same sizes, so they skip the page faults and zero-filling of fresh memory).
+    /// </summary>
+    public static long CachedBytes => TorchNative.pl_torch_cached_bytes();
+
+    /// <summary>Most bytes the allocator keeps cached (default a quarter of physical memory, or POSELIVE_TORCH_CACHE_MB); 0 disables caching.</summary>
+    public static void SetCacheLimit(long bytes) => TorchMemory.Configure(bytes);
+
+    /// <summary>Frees every cached block (e.g. between training and a memory-hungry export).</summary>
+    public static void EmptyCache() => TorchNative.pl_torch_empty_cache();
+
     public static void ManualSeed(ulong seed) => TorchError.Check(TorchNative.pl_torch_manual_seed(seed), "manual_seed");
 
     public static bool GradEnabled => TorchNative.pl_torch_is_grad_enabled() != 0;
