@@ -129,4 +129,23 @@ public class LpnTests
         var shape = Assert.Throws<CheckpointFormatException>(() => net.LoadStateDict(wrong));
         Assert.Contains("'final_layer.weight': checkpoint shape [16, 256, 1, 1] does not match the model's [17, 256, 1, 1]", shape.Message);
     }
+
+    /// <summary>Shape and mean of every top-level module output equal the official ones (lpn50.out.json probes): layer4 stays at 1/16.</summary>
+    [Fact]
+    public void Lpn50_intermediate_shapes_and_means_equal_the_official_ones()
+    {
+        using var net = new Lpn(50);
+        FixtureWeights.Apply(net);
+        net.Eval();
+        using var scope = new DisposeScope();
+        using var _ = Torch.NoGrad();
+        var x = Tensor.FromArray(FixtureWeights.Input(3 * 256 * 192), 1, 3, 256, 192);
+        OfficialProbes.AssertEqual(
+        [
+            ("conv1", [1, 64, 128, 96], 0.00026148974138883114), ("bn1", [1, 64, 128, 96], 0.015289437864148263),
+            ("layer1", [1, 64, 64, 48], 0.8285270787945933), ("layer2", [1, 128, 32, 24], 1.099177584561924),
+            ("layer3", [1, 256, 16, 12], 1.881449616976094), ("layer4", [1, 512, 16, 12], 1.5463020922901194),
+            ("deconv_layers", [1, 256, 64, 48], 0.08475513082926367), ("final_layer", [1, 17, 64, 48], 0.02944588030173383),
+        ], OfficialProbes.Record(probe => net.Forward(x, probe)));
+    }
 }

@@ -61,4 +61,23 @@ public class SimpleBaselineTests
         var expected = keys.RootElement.EnumerateArray().Select(e => (e[0].GetString()!, string.Join("x", e[1].EnumerateArray().Select(d => d.GetInt64())))).ToList();
         Assert.Equal(expected, net.StateDict().Select(d => (d.Name, string.Join("x", d.Tensor.Shape))).ToList());
     }
+
+    /// <summary>Shape and mean of every top-level module output equal the official ones (simplebaseline_r50.out.json probes): layer4 at 1/32.</summary>
+    [Fact]
+    public void R50_intermediate_shapes_and_means_equal_the_official_ones()
+    {
+        using var net = new SimpleBaseline(50);
+        FixtureWeights.Apply(net);
+        net.Eval();
+        using var scope = new DisposeScope();
+        using var _ = Torch.NoGrad();
+        var x = Tensor.FromArray(FixtureWeights.Input(3 * 256 * 192), 1, 3, 256, 192);
+        OfficialProbes.AssertEqual(
+        [
+            ("conv1", [1, 64, 128, 96], 0.00026148974138883114), ("bn1", [1, 64, 128, 96], 0.015289437864148263),
+            ("layer1", [1, 256, 64, 48], 0.3072823654498463), ("layer2", [1, 512, 32, 24], 0.2946834257339732),
+            ("layer3", [1, 1024, 16, 12], 0.3304315155810323), ("layer4", [1, 2048, 8, 6], 0.252342854549603),
+            ("deconv_layers", [1, 256, 64, 48], 0.039169471026544826), ("final_layer", [1, 17, 64, 48], -0.0123077818931953),
+        ], OfficialProbes.Record(probe => net.Forward(x, probe)));
+    }
 }

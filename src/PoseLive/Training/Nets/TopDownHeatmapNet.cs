@@ -56,11 +56,29 @@ public abstract class TopDownHeatmapNet : Module
 
     public int Keypoints { get; }
 
-    public override Tensor Forward(Tensor input) => Scoped(() =>
+    public override Tensor Forward(Tensor input) => Forward(input, null);
+
+    /// <summary>
+    /// Forward pass; <paramref name="probe"/> sees each top-level module's output as the official fixtures record
+    /// them (conv1, bn1 before its in-place ReLU, layer1..layer4, deconv_layers, final_layer).
+    /// </summary>
+    public Tensor Forward(Tensor input, Action<string, Tensor>? probe) => Scoped(() =>
     {
-        var x = _maxpool.Forward(_bn1.Forward(_conv1.Forward(input)).ReluInPlace());
-        foreach (var layer in _layers) x = layer.Forward(x);
-        return _final.Forward(_deconv.Forward(x));
+        var x = _conv1.Forward(input);
+        probe?.Invoke("conv1", x);
+        x = _bn1.Forward(x);
+        probe?.Invoke("bn1", x);
+        x = _maxpool.Forward(x.ReluInPlace());
+        for (int i = 0; i < _layers.Length; i++)
+        {
+            x = _layers[i].Forward(x);
+            probe?.Invoke($"layer{i + 1}", x);
+        }
+        x = _deconv.Forward(x);
+        probe?.Invoke("deconv_layers", x);
+        x = _final.Forward(x);
+        probe?.Invoke("final_layer", x);
+        return x;
     });
 
     public override string ExportOnnx(OnnxExportContext context, string input)
