@@ -44,6 +44,17 @@ internal static class FixtureWeights
         }
     }
 
+    /// <summary>Applies the fixture weights and switches to evaluation mode, as the official outputs were made.</summary>
+    public static T Official<T>(T module) where T : PoseLive.Training.Modules.Module
+    {
+        Apply(module);
+        module.Eval();
+        return module;
+    }
+
+    /// <summary>The fixtures' public input as a 1×3×256×192 tensor (in the current dispose scope).</summary>
+    public static PoseLive.Training.Tensors.Tensor PublicInput() => PoseLive.Training.Tensors.Tensor.FromArray(Input(3 * 256 * 192), 1, 3, 256, 192);
+
     /// <summary>The fixtures' public input: x.flat[j] = (float)sin(0.013·(j+1)).</summary>
     public static float[] Input(long count)
     {

@@ -12,6 +12,14 @@ internal static class SharedFixtures
     public static string? File(string name) =>
         NetsDir is { } d && System.IO.File.Exists(Path.Combine(d, name)) ? Path.Combine(d, name) : null;
 
+    /// <summary>Asserts the module's state_dict names and shapes equal, in order, the official list in <paramref name="keysFile"/>.</summary>
+    public static void AssertOfficialKeys(PoseLive.Training.Modules.Module net, string keysFile)
+    {
+        using var keys = System.Text.Json.JsonDocument.Parse(System.IO.File.ReadAllText(File(keysFile)!));
+        var expected = keys.RootElement.EnumerateArray().Select(e => (e[0].GetString()!, string.Join("x", e[1].EnumerateArray().Select(d => d.GetInt64())))).ToList();
+        Assert.Equal(expected, net.StateDict().Select(d => (d.Name, string.Join("x", d.Tensor.Shape))).ToList());
+    }
+
     private static string? Locate()
     {
         if (Environment.GetEnvironmentVariable("POSELIVE_SHARED_FIXTURES") is { Length: > 0 } env && Directory.Exists(env)) return env;

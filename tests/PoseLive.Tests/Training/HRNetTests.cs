@@ -43,13 +43,11 @@ public class HRNetTests
     [Fact]
     public void W32_forward_matches_the_official_output_and_every_stage_shape()
     {
-        using var net = new HRNet(32);
-        FixtureWeights.Apply(net);
-        net.Eval();
+        using var net = FixtureWeights.Official(new HRNet(32));
         using var scope = new DisposeScope();
         using var _ = Torch.NoGrad();
         Tensor y = null!;
-        var probes = OfficialProbes.Record(probe => y = net.Forward(Tensor.FromArray(FixtureWeights.Input(3 * 256 * 192), 1, 3, 256, 192), probe));
+        var probes = OfficialProbes.Record(probe => y = net.Forward(FixtureWeights.PublicInput(), probe));
         // Shapes and means of the official module outputs (probes in hrnet_w32.out.json).
         OfficialProbes.AssertEqual(
         [
@@ -74,12 +72,10 @@ public class HRNetTests
     [SharedFixtureFact("hrnet_w32.out.f32")]
     public void W32_reproduces_every_official_output_value()
     {
-        using var net = new HRNet(32);
-        FixtureWeights.Apply(net);
-        net.Eval();
+        using var net = FixtureWeights.Official(new HRNet(32));
         using var scope = new DisposeScope();
         using var _ = Torch.NoGrad();
-        var o = net.Forward(Tensor.FromArray(FixtureWeights.Input(3 * 256 * 192), 1, 3, 256, 192)).ToFloats();
+        var o = net.Forward(FixtureWeights.PublicInput()).ToFloats();
         var bytes = File.ReadAllBytes(SharedFixtures.File("hrnet_w32.out.f32")!);
         var official = new float[bytes.Length / 4];
         Buffer.BlockCopy(bytes, 0, official, 0, bytes.Length);
@@ -97,9 +93,7 @@ public class HRNetTests
     public void W32_keys_and_shapes_equal_the_official_list_in_order()
     {
         using var net = new HRNet(32);
-        using var keys = JsonDocument.Parse(File.ReadAllText(SharedFixtures.File("hrnet_w32.keys.json")!));
-        var expected = keys.RootElement.EnumerateArray().Select(e => (e[0].GetString()!, string.Join("x", e[1].EnumerateArray().Select(d => d.GetInt64())))).ToList();
-        Assert.Equal(expected, net.StateDict().Select(d => (d.Name, string.Join("x", d.Tensor.Shape))).ToList());
+        SharedFixtures.AssertOfficialKeys(net, "hrnet_w32.keys.json");
     }
 
     /// <summary>

@@ -48,12 +48,10 @@ public class LpnTests
     [Fact]
     public void Lpn50_forward_matches_the_official_pytorch_output()
     {
-        using var net = new Lpn(50);
-        FixtureWeights.Apply(net);
-        net.Eval();
+        using var net = FixtureWeights.Official(new Lpn(50));
         using var scope = new DisposeScope();
         using var _ = Torch.NoGrad();
-        var y = net.Forward(Tensor.FromArray(FixtureWeights.Input(1 * 3 * 256 * 192), 1, 3, 256, 192));
+        var y = net.Forward(FixtureWeights.PublicInput());
 
         Assert.Equal([1L, 17, 64, 48], y.Shape);
         var o = y.ToFloats();
@@ -85,7 +83,7 @@ public class LpnTests
         net.Eval();
         using var scope = new DisposeScope();
         using var _ = Torch.NoGrad();
-        var o = net.Forward(Tensor.FromArray(FixtureWeights.Input(3 * 256 * 192), 1, 3, 256, 192)).ToFloats();
+        var o = net.Forward(FixtureWeights.PublicInput()).ToFloats();
 
         var bytes = File.ReadAllBytes(SharedFixtures.File("lpn50.out.f32")!);
         var expected = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).ToArray();
@@ -105,10 +103,7 @@ public class LpnTests
     public void Lpn50_keys_and_shapes_equal_the_official_list_in_order()
     {
         using var net = new Lpn(50);
-        using var keys = JsonDocument.Parse(File.ReadAllText(SharedFixtures.File("lpn50.keys.json")!));
-        var expected = keys.RootElement.EnumerateArray().Select(e => (e[0].GetString()!, string.Join("x", e[1].EnumerateArray().Select(d => d.GetInt64())))).ToList();
-        var actual = net.StateDict().Select(d => (d.Name, string.Join("x", d.Tensor.Shape))).ToList();
-        Assert.Equal(expected, actual);
+        SharedFixtures.AssertOfficialKeys(net, "lpn50.keys.json");
     }
 
     [Fact]
@@ -134,12 +129,10 @@ public class LpnTests
     [Fact]
     public void Lpn50_intermediate_shapes_and_means_equal_the_official_ones()
     {
-        using var net = new Lpn(50);
-        FixtureWeights.Apply(net);
-        net.Eval();
+        using var net = FixtureWeights.Official(new Lpn(50));
         using var scope = new DisposeScope();
         using var _ = Torch.NoGrad();
-        var x = Tensor.FromArray(FixtureWeights.Input(3 * 256 * 192), 1, 3, 256, 192);
+        var x = FixtureWeights.PublicInput();
         OfficialProbes.AssertEqual(
         [
             ("conv1", [1, 64, 128, 96], 0.00026148974138883114), ("bn1", [1, 64, 128, 96], 0.015289437864148263),

@@ -36,12 +36,10 @@ public class SimpleBaselineTests
     [Fact]
     public void R50_forward_matches_the_official_pytorch_output()
     {
-        using var net = new SimpleBaseline(50);
-        FixtureWeights.Apply(net);
-        net.Eval();
+        using var net = FixtureWeights.Official(new SimpleBaseline(50));
         using var scope = new DisposeScope();
         using var _ = Torch.NoGrad();
-        var y = net.Forward(Tensor.FromArray(FixtureWeights.Input(3 * 256 * 192), 1, 3, 256, 192));
+        var y = net.Forward(FixtureWeights.PublicInput());
         Assert.Equal([1L, 17, 64, 48], y.Shape);
         var o = y.ToFloats();
         const double maxRef = 0.27287009358406067, atol = 1e-4 * maxRef, rtol = 1e-4;
@@ -57,21 +55,17 @@ public class SimpleBaselineTests
     public void R50_keys_and_shapes_equal_the_official_list_in_order()
     {
         using var net = new SimpleBaseline(50);
-        using var keys = JsonDocument.Parse(File.ReadAllText(SharedFixtures.File("simplebaseline_r50.keys.json")!));
-        var expected = keys.RootElement.EnumerateArray().Select(e => (e[0].GetString()!, string.Join("x", e[1].EnumerateArray().Select(d => d.GetInt64())))).ToList();
-        Assert.Equal(expected, net.StateDict().Select(d => (d.Name, string.Join("x", d.Tensor.Shape))).ToList());
+        SharedFixtures.AssertOfficialKeys(net, "simplebaseline_r50.keys.json");
     }
 
     /// <summary>Shape and mean of every top-level module output equal the official ones (simplebaseline_r50.out.json probes): layer4 at 1/32.</summary>
     [Fact]
     public void R50_intermediate_shapes_and_means_equal_the_official_ones()
     {
-        using var net = new SimpleBaseline(50);
-        FixtureWeights.Apply(net);
-        net.Eval();
+        using var net = FixtureWeights.Official(new SimpleBaseline(50));
         using var scope = new DisposeScope();
         using var _ = Torch.NoGrad();
-        var x = Tensor.FromArray(FixtureWeights.Input(3 * 256 * 192), 1, 3, 256, 192);
+        var x = FixtureWeights.PublicInput();
         OfficialProbes.AssertEqual(
         [
             ("conv1", [1, 64, 128, 96], 0.00026148974138883114), ("bn1", [1, 64, 128, 96], 0.015289437864148263),
