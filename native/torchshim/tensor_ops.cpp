@@ -182,3 +182,5 @@ PL_API int pl_tensor_device(const T *a, int *type, int *index) {
 }
 // Replaces a tensor's data in place, keeping the handle (module.to(device): param.data = moved).
 PL_API int pl_set_data(T *t, const T *source) { return guard([&] { t->set_data(*source); }); }
+// Flush-to-zero / denormals-are-zero for this thread's SSE state (torch.set_flush_denormal); 1 when supported.
+PL_API int pl_torch_set_flush_denormal(int on) { return at::globalContext().setFlushDenormal(on != 0) ? 1 : 0; }

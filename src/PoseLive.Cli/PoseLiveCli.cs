@@ -25,6 +25,7 @@ public static class PoseLiveCli
             PoseCommand.Create(),
             AnnotateCommand.Create(),
             RunCommand.Create(),
+            TrainBenchCommand.Create(),
         };
         // --version prints PoseLive's version (the default reads the entry assembly, wrong when hosted).
         foreach (var option in root.Options.OfType<VersionOption>()) option.Action = new PrintVersion();

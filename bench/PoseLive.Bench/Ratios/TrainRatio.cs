@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using PoseLive.Training.Nets;
-using PoseLive.Training.Optim;
+using PoseLive.Training.Benchmarks;
 using PoseLive.Training.Tensors;
 
 namespace PoseLive.Bench.Ratios;
@@ -19,31 +18,13 @@ internal static class TrainRatio
         int threads = Environment.ProcessorCount;
         Torch.Threads = threads;
         Torch.ManualSeed(0);
-        using PoseLive.Training.Modules.Module net = netName switch
-        {
-            "lpn50" => new Lpn(50),
-            "hrnet_w32" => new HRNet(32),
-            _ => throw new ArgumentException($"unknown net '{netName}' (lpn50 or hrnet_w32)"),
-        };
-        net.Train();
-        using var opt = new Adam(net.Parameters(), 1e-3);
-        using var data = new DisposeScope();
-        var input = Tensor.Randn(batch, 3, 256, 192);
-        var target = Tensor.Randn(batch, 17, 64, 48) * 0.1;
+        using var bench = new TrainingThroughput(netName, batch);
         double forward = 0, backward = 0, update = 0;
         double Step()
         {
-            var clock = Stopwatch.StartNew();
-            using var scope = new DisposeScope();
-            opt.ZeroGrad();
-            var loss = Functional.MseLoss(net.Forward(input), target);
-            double f = clock.Elapsed.TotalSeconds;
-            loss.Backward();
-            double b = clock.Elapsed.TotalSeconds;
-            opt.Step();
-            double total = clock.Elapsed.TotalSeconds;
-            (forward, backward, update) = (forward + f, backward + b - f, update + total - b);
-            return total;
+            var t = bench.Step();
+            (forward, backward, update) = (forward + t.Forward, backward + t.Backward, update + t.Optimizer);
+            return t.Total;
         }
         Step(); // warm-up (allocator, oneDNN primitives)
         (forward, backward, update) = (0, 0, 0);

@@ -247,4 +247,22 @@ public class TensorOpsTests
         Torch.EmptyCache();
         Assert.Equal(0, Torch.CachedBytes);
     }
+
+    [Fact]
+    public void Flush_denormal_turns_subnormal_values_into_zero_and_back()
+    {
+        using var scope = new DisposeScope();
+        const float subnormal = 1e-39f;
+        var x = Tensor.FromArray(new[] { subnormal, 1f }, 2);
+        try
+        {
+            Assert.True(Torch.FlushDenormal(true)); // x86-64 has FTZ/DAZ
+            Assert.Equal([0f, 2f], (x * 2.0).ToFloats());
+        }
+        finally
+        {
+            Torch.FlushDenormal(false);
+        }
+        Assert.Equal([2 * subnormal, 2f], (x * 2.0).ToFloats());
+    }
 }

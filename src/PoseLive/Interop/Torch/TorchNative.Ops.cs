@@ -44,4 +44,5 @@ internal static unsafe partial class TorchNative
     [LibraryImport(Lib)] public static partial int pl_to_device(TensorHandle a, int type, int index, out nint result);
     [LibraryImport(Lib)] public static partial int pl_tensor_device(TensorHandle a, out int type, out int index);
     [LibraryImport(Lib)] public static partial int pl_set_data(TensorHandle t, TensorHandle source);
+    [LibraryImport(Lib)] public static partial int pl_torch_set_flush_denormal(int on);
 }

@@ -30,6 +30,12 @@ public static class Torch
     /// <summary>Frees every cached block (e.g. between training and a memory-hungry export).</summary>
     public static void EmptyCache() => TorchNative.pl_torch_empty_cache();
 
+    /// <summary>
+    /// Treats denormal floats as zero on the calling thread (torch.set_flush_denormal): tiny gradients of deep nets
+    /// otherwise run through the CPU's slow denormal path. Returns false where the CPU lacks the control bits.
+    /// </summary>
+    public static bool FlushDenormal(bool on) => TorchNative.pl_torch_set_flush_denormal(on ? 1 : 0) != 0;
+
     public static void ManualSeed(ulong seed) => TorchError.Check(TorchNative.pl_torch_manual_seed(seed), "manual_seed");
 
     public static bool GradEnabled => TorchNative.pl_torch_is_grad_enabled() != 0;
