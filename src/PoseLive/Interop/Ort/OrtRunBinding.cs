@@ -17,6 +17,7 @@ internal sealed unsafe class OrtRunBinding : IDisposable
     private readonly int _inputCount, _outputCount;
     private readonly nint* _inputNames, _outputNames, _inputValues, _outputValues;
     private readonly bool[] _outputAllocatedByOrt;
+    private readonly Lock _gate = new(); // Dispose waits for a Run in flight: ORT may be writing into pinned outputs
     private int _disposed;
 
     public OrtRunBinding(OrtSessionHandle session, IReadOnlyList<string> inputNames, IReadOnlyList<OrtValueHandle> inputs,
@@ -81,9 +82,12 @@ internal sealed unsafe class OrtRunBinding : IDisposable
     /// <summary>One inference call. Throws <see cref="Inference.OnnxRuntimeException"/> on failure.</summary>
     public void Run(string context)
     {
-        ObjectDisposedException.ThrowIf(_disposed != 0, this);
-        OrtStatus.Check(OrtApi.Run(_session.Pointer, _runOptions.Pointer, _inputNames, _inputValues, (nuint)_inputCount,
-            _outputNames, (nuint)_outputCount, _outputValues), context);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed != 0, this);
+            OrtStatus.Check(OrtApi.Run(_session.Pointer, _runOptions.Pointer, _inputNames, _inputValues, (nuint)_inputCount,
+                _outputNames, (nuint)_outputCount, _outputValues), context);
+        }
     }
 
     /// <summary>After <see cref="Run"/>: the ORT-allocated value of output <paramref name="index"/>; the caller releases it.</summary>
@@ -102,6 +106,7 @@ internal sealed unsafe class OrtRunBinding : IDisposable
 
     public void Dispose()
     {
+        using var _ = _gate.EnterScope();
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         for (int i = 0; i < _outputCount; i++)
             if (_outputAllocatedByOrt is not null && _outputAllocatedByOrt[i] && _outputValues[i] != 0) { OrtApi.ReleaseValue(_outputValues[i]); _outputValues[i] = 0; }
