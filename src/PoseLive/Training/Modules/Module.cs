@@ -98,6 +98,20 @@ public abstract class Module : IDisposable
 
     public Module Eval() => Train(false);
 
+    /// <summary>Converts every floating-point parameter and buffer to <paramref name="dtype"/> in place (PyTorch's <c>.double()</c> / <c>.float()</c>).</summary>
+    public Module To(DType dtype)
+    {
+        if (dtype is not (DType.Float32 or DType.Float64 or DType.Float16)) throw new ArgumentException($"modules hold floating-point tensors, not {dtype}", nameof(dtype));
+        foreach (var (_, t) in StateDict())
+        {
+            if (t.DType is not (DType.Float32 or DType.Float64 or DType.Float16) || t.DType == dtype) continue;
+            using var detached = t.Detach();
+            using var converted = detached.To(dtype);
+            t.SetData(converted);
+        }
+        return this;
+    }
+
     /// <summary>Moves every parameter and buffer to <paramref name="device"/> in place (the tensors keep their identity).</summary>
     public Module To(Device device)
     {
