@@ -349,15 +349,41 @@ PL_API void pl_source_damage(pl_source *s, int64_t *corrupt_packets, int64_t *de
 }
 
 /*
- * Converts the current frame to dst_fmt at dst_w x dst_h into the planes dst[0..3] with row strides
- * dst_strides[0..3] (bytes); packed formats use plane 0 only.
+ * swscale's SIMD converters store whole vectors and were measured writing up to 32 bytes past the last row of a
+ * plane (yuv420p -> rgb24/bgr24/rgba at small widths); every destination plane must have this much slack after
+ * stride x rows, or the caller's memory beyond it (a managed heap) would be overwritten.
  */
-PL_API int pl_source_convert(pl_source *s, int dst_fmt, uint8_t *const *dst, const int *dst_strides, int dst_w, int dst_h)
+#define PL_CONVERT_PADDING 64
+PL_API int pl_convert_padding(void) { return PL_CONVERT_PADDING; }
+
+/*
+ * Converts the current frame to dst_fmt at dst_w x dst_h into the planes dst[0..3] with row strides
+ * dst_strides[0..3] (bytes); packed formats use plane 0 only. dst_sizes[0..3] are the bytes available at each
+ * plane: at least stride x rows + PL_CONVERT_PADDING, checked before anything is written.
+ */
+PL_API int pl_source_convert(pl_source *s, int dst_fmt, uint8_t *const *dst, const int *dst_strides, const int64_t *dst_sizes,
+                             int dst_w, int dst_h)
 {
     AVFrame *f = s->frame;
     if (!f->data[0]) {
         set_error(0, "no decoded frame to convert");
         return AVERROR(EINVAL);
+    }
+    size_t need[4];
+    ptrdiff_t linesizes[4] = {dst_strides[0], dst_strides[1], dst_strides[2], dst_strides[3]};
+    int r0 = av_image_fill_plane_sizes(need, dst_fmt, dst_h, linesizes);
+    if (r0 < 0) {
+        set_error(r0, "destination planes of %s %dx%d", pl_av_pix_fmt_name(dst_fmt), dst_w, dst_h);
+        return r0;
+    }
+    for (int p = 0; p < 4; p++) {
+        if (!need[p]) continue;
+        if (!dst[p] || dst_sizes[p] < (int64_t)need[p] + PL_CONVERT_PADDING) {
+            set_error(0, "destination plane %d holds %lld bytes; %s %dx%d with stride %d needs %lld (%d of them slack for SIMD stores)",
+                      p, (long long)dst_sizes[p], pl_av_pix_fmt_name(dst_fmt), dst_w, dst_h, dst_strides[p],
+                      (long long)need[p] + PL_CONVERT_PADDING, PL_CONVERT_PADDING);
+            return AVERROR(EINVAL);
+        }
     }
     /* JPEG's deprecated yuvj* formats are yuv* with full range: convert with the range stated explicitly */
     int src_fmt = f->format, full_range = f->color_range == AVCOL_RANGE_JPEG;

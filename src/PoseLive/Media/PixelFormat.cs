@@ -38,11 +38,21 @@ public static class PixelFormats
     public static int PlaneStride(this PixelFormat f, int plane, int width, int height) =>
         (f.PlaneSize(plane, width, height).Width * f.BytesPerPixel() + RowAlignment - 1) / RowAlignment * RowAlignment;
 
-    /// <summary>Total buffer bytes for all planes.</summary>
+    /// <summary>
+    /// Slack after every plane of a frame buffer, for native converters whose vector stores overshoot a plane's last
+    /// row (swscale: up to 32 bytes measured). Without it they would write into whatever the managed heap holds next.
+    /// </summary>
+    public const int PlanePadding = 64;
+
+    /// <summary>Bytes of one plane: stride × rows (without <see cref="PlanePadding"/>).</summary>
+    public static int PlaneBytes(this PixelFormat f, int plane, int width, int height) =>
+        f.PlaneStride(plane, width, height) * f.PlaneSize(plane, width, height).Height;
+
+    /// <summary>Total buffer bytes for all planes, each followed by <see cref="PlanePadding"/>.</summary>
     public static int BufferSize(this PixelFormat f, int width, int height)
     {
         int total = 0;
-        for (int p = 0; p < f.PlaneCount(); p++) total += f.PlaneStride(p, width, height) * f.PlaneSize(p, width, height).Height;
+        for (int p = 0; p < f.PlaneCount(); p++) total += f.PlaneBytes(p, width, height) + PlanePadding;
         return total;
     }
 }

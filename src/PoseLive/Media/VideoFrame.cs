@@ -20,7 +20,7 @@ public sealed class VideoFrame : IDisposable
         Buffer = new byte[format.BufferSize(width, height)];
         _planeOffsets = new int[format.PlaneCount()];
         for (int p = 1; p < _planeOffsets.Length; p++)
-            _planeOffsets[p] = _planeOffsets[p - 1] + format.PlaneStride(p - 1, width, height) * format.PlaneSize(p - 1, width, height).Height;
+            _planeOffsets[p] = _planeOffsets[p - 1] + format.PlaneBytes(p - 1, width, height) + PixelFormats.PlanePadding;
     }
 
     /// <summary>A frame that belongs to no pool (tests, stills).</summary>
@@ -56,8 +56,14 @@ public sealed class VideoFrame : IDisposable
     public Span<byte> Plane(int plane)
     {
         if ((uint)plane >= (uint)_planeOffsets.Length) throw new ArgumentOutOfRangeException(nameof(plane));
-        int length = Format.PlaneStride(plane, Width, Height) * Format.PlaneSize(plane, Width, Height).Height;
-        return Buffer.AsSpan(_planeOffsets[plane], length);
+        return Buffer.AsSpan(_planeOffsets[plane], Format.PlaneBytes(plane, Width, Height));
+    }
+
+    /// <summary>Plane <paramref name="plane"/> with its <see cref="PixelFormats.PlanePadding"/> slack, for native converters to write into.</summary>
+    internal Span<byte> PaddedPlane(int plane)
+    {
+        if ((uint)plane >= (uint)_planeOffsets.Length) throw new ArgumentOutOfRangeException(nameof(plane));
+        return Buffer.AsSpan(_planeOffsets[plane], Format.PlaneBytes(plane, Width, Height) + PixelFormats.PlanePadding);
     }
 
     public int PlaneStride(int plane) => Format.PlaneStride(plane, Width, Height);

@@ -123,10 +123,10 @@ public sealed class VideoSource : IDisposable
         {
             var f = frame.Format;
             if (f.PlaneCount() == 1)
-                _native.Convert(_formatId, frame.Width, frame.Height, frame.Plane(0), frame.PlaneStride(0));
+                _native.Convert(_formatId, frame.Width, frame.Height, frame.PaddedPlane(0), frame.PlaneStride(0));
             else
-                _native.Convert(_formatId, frame.Width, frame.Height, frame.Plane(0), frame.PlaneStride(0),
-                    frame.Plane(1), frame.PlaneStride(1), frame.Plane(2), frame.PlaneStride(2));
+                _native.Convert(_formatId, frame.Width, frame.Height, frame.PaddedPlane(0), frame.PlaneStride(0),
+                    frame.PaddedPlane(1), frame.PlaneStride(1), frame.PaddedPlane(2), frame.PlaneStride(2));
         }
         catch
         {

@@ -143,7 +143,7 @@ public class VideoSourceTests
             for (int i = 0; i < 300; i++) sequential.ReadFrame()!.Dispose();
             using var f300 = sequential.ReadFrame()!;
             Assert.Equal(TimeSpan.FromSeconds(30), f300.Timestamp);
-            expected = f300.Buffer.ToArray();
+            expected = f300.Plane(0).ToArray();
         }
 
         using var source = VideoSource.Open(path);
@@ -151,7 +151,7 @@ public class VideoSourceTests
         using var frame = source.ReadFrame()!;
         Assert.Equal(TimeSpan.FromSeconds(30), frame.Timestamp);
         Assert.Equal(300, frame.Index);
-        Assert.Equal(expected, frame.Buffer);
+        Assert.Equal(expected, frame.Plane(0).ToArray());
 
         source.Seek(TimeSpan.FromSeconds(12.34));   // between frames: the next one at or after
         using var next = source.ReadFrame()!;

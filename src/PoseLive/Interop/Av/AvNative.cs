@@ -25,7 +25,8 @@ internal static unsafe partial class AvNative
     [LibraryImport(Lib)] public static partial int pl_source_stream_info(nint source, int index, out StreamInfoNative info);
     [LibraryImport(Lib)] public static partial int pl_source_next(nint source, out FrameInfoNative frame);
     [LibraryImport(Lib)] public static partial void pl_source_damage(nint source, out long corruptPackets, out long decodeErrors);
-    [LibraryImport(Lib)] public static partial int pl_source_convert(nint source, int dstFormat, byte** planes, int* strides, int width, int height);
+    [LibraryImport(Lib)] public static partial int pl_source_convert(nint source, int dstFormat, byte** planes, int* strides, long* sizes, int width, int height);
+    [LibraryImport(Lib)] public static partial int pl_convert_padding();
     [LibraryImport(Lib)] public static partial int pl_source_seek(nint source, long timestamp);
 
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]

@@ -80,7 +80,16 @@ internal sealed unsafe class AvSource : IDisposable
         return r == 1;
     }
 
-    /// <summary>Converts the current frame into up to three managed planes.</summary>
+    /// <summary>
+    /// Bytes each destination plane needs after stride × rows: swscale's vector stores overshoot the last row
+    /// (up to 32 bytes measured), which must land in the plane's own slack, never in the managed heap beyond it.
+    /// </summary>
+    public static int ConversionPadding { get; } = AvNative.pl_convert_padding();
+
+    /// <summary>
+    /// Converts the current frame into up to three managed planes. Each span must hold stride × rows plus
+    /// <see cref="ConversionPadding"/> bytes; the shim checks the lengths before writing and refuses short planes.
+    /// </summary>
     public void Convert(int dstFormat, int width, int height, Span<byte> p0, int s0, Span<byte> p1 = default, int s1 = 0, Span<byte> p2 = default, int s2 = 0)
     {
         fixed (byte* a = p0)
@@ -89,7 +98,8 @@ internal sealed unsafe class AvSource : IDisposable
         {
             var planes = stackalloc byte*[4] { a, b, c, null };
             var strides = stackalloc int[4] { s0, s1, s2, 0 };
-            AvError.Check(AvNative.pl_source_convert(H, dstFormat, planes, strides, width, height), _subject);
+            var sizes = stackalloc long[4] { p0.Length, p1.Length, p2.Length, 0 };
+            AvError.Check(AvNative.pl_source_convert(H, dstFormat, planes, strides, sizes, width, height), _subject);
         }
         GC.KeepAlive(_handle);
     }
