@@ -40,3 +40,13 @@ internal sealed class SharedFixtureFactAttribute : FactAttribute
         if (SharedFixtures.File(file) == null) Skip = $"shared fixture {file} not found (set POSELIVE_SHARED_FIXTURES)";
     }
 }
+
+/// <summary>A theory that runs only where all the named shared fixture files exist (reported as skipped otherwise).</summary>
+internal sealed class SharedFixtureTheoryAttribute : TheoryAttribute
+{
+    public SharedFixtureTheoryAttribute(params string[] files)
+    {
+        var missing = files.FirstOrDefault(f => SharedFixtures.File(f) == null);
+        if (missing is not null) Skip = $"shared fixture {missing} not found (set POSELIVE_SHARED_FIXTURES)";
+    }
+}
