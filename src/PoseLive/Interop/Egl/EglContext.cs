@@ -32,8 +32,7 @@ internal sealed unsafe class EglContext : IDisposable
             throw new RenderingException("No EGL library (libEGL.so.1): headless rendering needs libegl1 and libegl-mesa0 (scripts/setup.sh installs them).");
         nint display = eglGetPlatformDisplay(EGL_PLATFORM_SURFACELESS_MESA, 0, null);
         if (display == 0) display = eglGetDisplay(0);
-        int major, minor;
-        if (display == 0 || eglInitialize(display, &major, &minor) == 0)
+        if (display == 0 || !AcquireDisplay(display, out int major, out int minor))
             throw new RenderingException($"No EGL display for headless OpenGL ({ErrorName(eglGetError())}): this machine has no GL device; annotate works without --render.");
         nint context = 0;
         try
@@ -59,7 +58,7 @@ internal sealed unsafe class EglContext : IDisposable
         catch
         {
             if (context != 0) eglDestroyContext(display, context);
-            eglTerminate(display);
+            ReleaseDisplay(display);
             throw;
         }
     }
@@ -80,7 +79,45 @@ internal sealed unsafe class EglContext : IDisposable
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         eglMakeCurrent(_display, 0, 0, 0);
         eglDestroyContext(_display, _context);
-        eglTerminate(_display);
+        ReleaseDisplay(_display);
         eglReleaseThread();
+    }
+
+    // EGL displays are process-wide and eglInitialize/eglTerminate are not counted: terminating the display for one
+    // context (say doctor's probe) would pull it from under another (a renderer on another thread). Count the users.
+    private static readonly Lock s_displays = new();
+    private static readonly Dictionary<nint, (int Users, int Major, int Minor)> s_users = [];
+
+    private static bool AcquireDisplay(nint display, out int major, out int minor)
+    {
+        lock (s_displays)
+        {
+            if (s_users.TryGetValue(display, out var entry))
+            {
+                s_users[display] = entry with { Users = entry.Users + 1 };
+                (major, minor) = (entry.Major, entry.Minor);
+                return true;
+            }
+            int ma, mi;
+            if (eglInitialize(display, &ma, &mi) == 0)
+            {
+                (major, minor) = (0, 0);
+                return false;
+            }
+            s_users[display] = (1, ma, mi);
+            (major, minor) = (ma, mi);
+            return true;
+        }
+    }
+
+    private static void ReleaseDisplay(nint display)
+    {
+        lock (s_displays)
+        {
+            if (!s_users.TryGetValue(display, out var entry)) return;
+            if (entry.Users > 1) { s_users[display] = entry with { Users = entry.Users - 1 }; return; }
+            s_users.Remove(display);
+            eglTerminate(display);
+        }
     }
 }
