@@ -12,29 +12,6 @@ public class TensorOpsTests
     private static double[] Doubles(int n, int seed, double lo, double hi) =>
         TestData.Floats(n, seed).Select(v => lo + (v + 1) / 2 * (hi - lo)).ToArray();
 
-    /// <summary>Central finite differences of <paramref name="loss"/> against autograd's gradient at <paramref name="x"/>.</summary>
-    private static void AssertGradientMatches(double[] x, long[] shape, Func<Tensor, Tensor> loss)
-    {
-        using var scope = new DisposeScope();
-        var xt = Tensor.FromArray(x, shape).WithRequiresGrad();
-        loss(xt).Backward();
-        var grad = xt.Grad!.ToDoubles();
-        const double h = 1e-6;
-        double Eval(double[] v)
-        {
-            using var s = new DisposeScope();
-            return loss(Tensor.FromArray(v, shape)).Item();
-        }
-        for (int i = 0; i < x.Length; i++)
-        {
-            var plus = (double[])x.Clone(); plus[i] += h;
-            var minus = (double[])x.Clone(); minus[i] -= h;
-            double numeric = (Eval(plus) - Eval(minus)) / (2 * h);
-            Assert.True(Math.Abs(numeric - grad[i]) <= 1e-6 + 1e-4 * Math.Abs(numeric), $"d/dx[{i}]: autograd {grad[i]}, finite difference {numeric}");
-        }
-        Assert.Contains(grad, g => Math.Abs(g) > 1e-3);
-    }
-
     /// <summary>Heatmap targets with exact 1s at the centres and Gaussian tails around them, as CenterNet draws them.</summary>
     private static double[] FocalTarget()
     {
@@ -65,7 +42,7 @@ public class TensorOpsTests
         using var scope = new DisposeScope();
         var tt = Tensor.FromArray(target, 1, 2, 5, 4);
         Assert.Equal(expected, Losses.CenterNetFocal(Tensor.FromArray(p, 1, 2, 5, 4), tt).Item(), 1e-12);
-        AssertGradientMatches(p, [1, 2, 5, 4], x => Losses.CenterNetFocal(x, tt));
+        GradientCheck.AssertMatches(p, [1, 2, 5, 4], x => Losses.CenterNetFocal(x, tt));
         // A perfect prediction costs (almost) nothing; predicting the opposite costs a lot.
         Assert.True(Losses.CenterNetFocal(Tensor.FromArray(target.Select(v => v == 1 ? 1.0 : 0.0).ToArray(), 1, 2, 5, 4), tt).Item() < 1e-3);
         Assert.True(Losses.CenterNetFocal(Tensor.FromArray(target.Select(v => v == 1 ? 0.0 : 1.0).ToArray(), 1, 2, 5, 4), tt).Item() > 10);
@@ -87,7 +64,7 @@ public class TensorOpsTests
         var tt = Tensor.FromArray(target, 2, 3, 4, 4);
         var wt = Tensor.FromArray(weights, 2, 3);
         Assert.Equal(0.5 * sum / pred.Length, Losses.JointsMse(Tensor.FromArray(pred, 2, 3, 4, 4), tt, wt).Item(), 1e-12);
-        AssertGradientMatches(pred, [2, 3, 4, 4], x => Losses.JointsMse(x, tt, wt));
+        GradientCheck.AssertMatches(pred, [2, 3, 4, 4], x => Losses.JointsMse(x, tt, wt));
         // Changing an unlabelled joint's prediction changes nothing.
         var moved = (double[])pred.Clone();
         for (int i = 16; i < 32; i++) moved[i] += 5;
