@@ -20,6 +20,21 @@ internal static class SharedFixtures
         Assert.Equal(expected, net.StateDict().Select(d => (d.Name, string.Join("x", d.Tensor.Shape))).ToList());
     }
 
+    /// <summary>
+    /// Asserts one entry of a &lt;net&gt;.wcheck.json (`[name, v[0], v[N/2], v[N-1], sequential double sum]`) against
+    /// float32 values, bit for bit.
+    /// </summary>
+    public static void AssertWeightCheck(System.Text.Json.JsonElement check, string name, float[] v)
+    {
+        Assert.Equal(check[0].GetString(), name);
+        Assert.Equal((float)check[1].GetDouble(), v[0]);
+        Assert.Equal((float)check[2].GetDouble(), v[v.Length / 2]);
+        Assert.Equal((float)check[3].GetDouble(), v[^1]);
+        double sum = 0;
+        foreach (var f in v) sum += f;
+        Assert.Equal(check[4].GetDouble(), sum);
+    }
+
     private static string? Locate()
     {
         if (Environment.GetEnvironmentVariable("POSELIVE_SHARED_FIXTURES") is { Length: > 0 } env && Directory.Exists(env)) return env;

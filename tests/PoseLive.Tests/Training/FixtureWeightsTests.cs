@@ -30,15 +30,7 @@ public class FixtureWeightsTests
         for (int i = 0; i < entries.Count; i++)
         {
             var (entryName, tensor) = entries[i];
-            var c = floatChecks[i];
-            Assert.Equal(c[0].GetString(), entryName);
-            var v = FixtureWeights.Values(entryName, tensor.Shape);
-            Assert.Equal((float)c[1].GetDouble(), v[0]);
-            Assert.Equal((float)c[2].GetDouble(), v[v.Length / 2]);
-            Assert.Equal((float)c[3].GetDouble(), v[^1]);
-            double sum = 0;
-            foreach (var f in v) sum += f;
-            Assert.Equal(c[4].GetDouble(), sum);
+            SharedFixtures.AssertWeightCheck(floatChecks[i], entryName, FixtureWeights.Values(entryName, tensor.Shape));
         }
     }
 }

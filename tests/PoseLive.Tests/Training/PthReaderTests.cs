@@ -140,15 +140,7 @@ public class PthReaderTests
             Assert.Equal(expectedKeys[i][0].GetString(), t.Name);
             Assert.Equal(expectedKeys[i][1].EnumerateArray().Select(e => e.GetInt64()), t.Shape);
             Assert.Equal(expectedKeys[i][2].GetString() == "int64" ? CheckpointDType.Int64 : CheckpointDType.Float32, t.DType);
-            var v = t.ToFloats();
-            var c = expectedChecks[i];
-            Assert.Equal(c[0].GetString(), t.Name);
-            Assert.Equal((float)c[1].GetDouble(), v[0]);
-            Assert.Equal((float)c[2].GetDouble(), v[v.Length / 2]);
-            Assert.Equal((float)c[3].GetDouble(), v[^1]);
-            double sum = 0;
-            foreach (var f in v) sum += f;
-            Assert.Equal(c[4].GetDouble(), sum);
+            SharedFixtures.AssertWeightCheck(expectedChecks[i], t.Name, t.ToFloats());
         }
     }
 }
