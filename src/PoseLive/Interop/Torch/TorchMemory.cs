@@ -13,7 +13,8 @@ internal static class TorchMemory
         if (!string.IsNullOrWhiteSpace(env))
         {
             if (long.TryParse(env, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var mb)) return mb << 20;
-            throw new InvalidOperationException($"POSELIVE_TORCH_CACHE_MB must be a whole number of megabytes (0 turns the cache off), not '{env}'");
+            // Reached from a type initialiser, where an exception would surface as an opaque TypeInitializationException.
+            Diagnostics.Log.Warning("libtorch", $"POSELIVE_TORCH_CACHE_MB must be a whole number of megabytes (0 turns the cache off), not '{env}'; using the default");
         }
         return PhysicalMemoryBytes() / 4;
     }
