@@ -161,7 +161,7 @@ PL_API int pl_adaptive_avg_pool2d(const T *x, int64_t out_h, int64_t out_w, T **
 }
 
 // Losses; reduction 0 none, 1 mean, 2 sum.
-PL_API int pl_mse_loss_r(const T *a, const T *b, int reduction, T **out) {
+PL_API int pl_mse_loss(const T *a, const T *b, int reduction, T **out) {
   return guard([&] { *out = wrap(at::mse_loss(*a, *b, reduction_of(reduction))); });
 }
 PL_API int pl_l1_loss(const T *a, const T *b, int reduction, T **out) {

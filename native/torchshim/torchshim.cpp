@@ -87,15 +87,10 @@ PL_API int pl_tensor_detach(const T *t, T **out) { return guard([&] { *out = wra
 PL_API int pl_add(const T *a, const T *b, T **out) { return guard([&] { *out = wrap(at::add(*a, *b)); }); }
 PL_API int pl_sub(const T *a, const T *b, T **out) { return guard([&] { *out = wrap(at::sub(*a, *b)); }); }
 PL_API int pl_mul(const T *a, const T *b, T **out) { return guard([&] { *out = wrap(at::mul(*a, *b)); }); }
-PL_API int pl_mul_scalar(const T *a, double s, T **out) { return guard([&] { *out = wrap(at::mul(*a, s)); }); }
 PL_API int pl_matmul(const T *a, const T *b, T **out) { return guard([&] { *out = wrap(at::matmul(*a, *b)); }); }
-PL_API int pl_sum(const T *a, T **out) { return guard([&] { *out = wrap(at::sum(*a)); }); }
-PL_API int pl_mean(const T *a, T **out) { return guard([&] { *out = wrap(at::mean(*a)); }); }
 PL_API int pl_reshape(const T *a, const int64_t *shape, int ndim, T **out) {
   return guard([&] { *out = wrap(at::reshape(*a, dims(shape, ndim))); });
 }
-PL_API int pl_relu(const T *a, T **out) { return guard([&] { *out = wrap(at::relu(*a)); }); }
-PL_API int pl_sigmoid(const T *a, T **out) { return guard([&] { *out = wrap(at::sigmoid(*a)); }); }
 
 // nn functional.
 PL_API int pl_conv2d(const T *x, const T *w, const T *b, int sh, int sw, int ph, int pw, int dh, int dw, int groups, T **out) {
@@ -105,7 +100,6 @@ PL_API int pl_conv2d(const T *x, const T *w, const T *b, int sh, int sw, int ph,
     *out = wrap(at::conv2d(*x, *w, bias, s, p, d, groups));
   });
 }
-PL_API int pl_mse_loss(const T *a, const T *b, T **out) { return guard([&] { *out = wrap(at::mse_loss(*a, *b)); }); }
 
 // Copies `nbytes` from `data` into an existing contiguous tensor (loading weights; bypasses autograd).
 PL_API int pl_tensor_copy_from(T *t, const void *data, int64_t nbytes) {

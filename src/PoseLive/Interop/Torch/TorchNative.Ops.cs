@@ -37,7 +37,7 @@ internal static unsafe partial class TorchNative
     [LibraryImport(Lib)] public static partial int pl_avg_pool2d(TensorHandle x, int kernel, int stride, int pad, int ceilMode, int countIncludePad, out nint result);
     [LibraryImport(Lib)] public static partial int pl_adaptive_avg_pool2d(TensorHandle x, long outH, long outW, out nint result);
 
-    [LibraryImport(Lib)] public static partial int pl_mse_loss_r(TensorHandle a, TensorHandle b, int reduction, out nint result);
+    [LibraryImport(Lib)] public static partial int pl_mse_loss(TensorHandle a, TensorHandle b, int reduction, out nint result);
     [LibraryImport(Lib)] public static partial int pl_l1_loss(TensorHandle a, TensorHandle b, int reduction, out nint result);
 
     [LibraryImport(Lib)] public static partial int pl_cuda_available();

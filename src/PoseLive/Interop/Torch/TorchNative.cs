@@ -44,16 +44,10 @@ internal static unsafe partial class TorchNative
     [LibraryImport(Lib)] public static partial int pl_add(TensorHandle a, TensorHandle b, out nint result);
     [LibraryImport(Lib)] public static partial int pl_sub(TensorHandle a, TensorHandle b, out nint result);
     [LibraryImport(Lib)] public static partial int pl_mul(TensorHandle a, TensorHandle b, out nint result);
-    [LibraryImport(Lib)] public static partial int pl_mul_scalar(TensorHandle a, double s, out nint result);
     [LibraryImport(Lib)] public static partial int pl_matmul(TensorHandle a, TensorHandle b, out nint result);
-    [LibraryImport(Lib)] public static partial int pl_sum(TensorHandle a, out nint result);
-    [LibraryImport(Lib)] public static partial int pl_mean(TensorHandle a, out nint result);
     [LibraryImport(Lib)] public static partial int pl_reshape(TensorHandle a, long* shape, int ndim, out nint result);
-    [LibraryImport(Lib)] public static partial int pl_relu(TensorHandle a, out nint result);
-    [LibraryImport(Lib)] public static partial int pl_sigmoid(TensorHandle a, out nint result);
     [LibraryImport(Lib)]
     public static partial int pl_conv2d(TensorHandle x, TensorHandle w, nint bias, int sh, int sw, int ph, int pw, int dh, int dw, int groups, out nint result);
-    [LibraryImport(Lib)] public static partial int pl_mse_loss(TensorHandle a, TensorHandle b, out nint result);
 
     [LibraryImport(Lib)] public static partial int pl_tensor_copy_from(TensorHandle t, void* source, long bytes);
     [LibraryImport(Lib)] public static partial int pl_add_scalar_(TensorHandle t, double s);

@@ -16,7 +16,7 @@ public static class Functional
 
     /// <summary>Mean squared error (torch.nn.functional.mse_loss).</summary>
     public static Tensor MseLoss(Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean) =>
-        Tensor.Take(TorchNative.pl_mse_loss_r(prediction.Handle, target.Handle, (int)reduction, out var r), r, "mse_loss");
+        Tensor.Take(TorchNative.pl_mse_loss(prediction.Handle, target.Handle, (int)reduction, out var r), r, "mse_loss");
 
     /// <summary>Mean absolute error (torch.nn.functional.l1_loss).</summary>
     public static Tensor L1Loss(Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean) =>
@@ -70,8 +70,6 @@ public static class Functional
 
     public static Tensor AdaptiveAvgPool2d(Tensor input, long height, long width) =>
         Tensor.Take(TorchNative.pl_adaptive_avg_pool2d(input.Handle, height, width, out var r), r, "adaptive_avg_pool2d");
-
-    public static Tensor Relu6(Tensor input) => input.Relu6();
 }
 
 /// <summary>How a loss reduces its elementwise values (codes shared with the shim).</summary>

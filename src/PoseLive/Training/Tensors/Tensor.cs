@@ -153,17 +153,17 @@ public sealed partial class Tensor : IDisposable
         return new Tensor(TorchCalls.Reshape(Handle, shape));
     }
 
-    public Tensor Sum() => Wrap(TorchNative.pl_sum(Handle, out var r), r, "sum");
-    public Tensor Mean() => Wrap(TorchNative.pl_mean(Handle, out var r), r, "mean");
-    public Tensor Relu() => Wrap(TorchNative.pl_relu(Handle, out var r), r, "relu");
-    public Tensor Sigmoid() => Wrap(TorchNative.pl_sigmoid(Handle, out var r), r, "sigmoid");
+    public Tensor Sum() => Sum([]);
+    public Tensor Mean() => Mean([]);
+    public Tensor Relu() => Unary(UnaryOp.Relu);
+    public Tensor Sigmoid() => Unary(UnaryOp.Sigmoid);
     public Tensor Softmax(int dim) => Wrap(TorchNative.pl_softmax(Handle, dim, out var r), r, "softmax");
     public Tensor MatMul(Tensor other) => Wrap(TorchNative.pl_matmul(Handle, other.Handle, out var r), r, "matmul");
 
     public static Tensor operator +(Tensor a, Tensor b) => Wrap(TorchNative.pl_add(a.Handle, b.Handle, out var r), r, "add");
     public static Tensor operator -(Tensor a, Tensor b) => Wrap(TorchNative.pl_sub(a.Handle, b.Handle, out var r), r, "sub");
     public static Tensor operator *(Tensor a, Tensor b) => Wrap(TorchNative.pl_mul(a.Handle, b.Handle, out var r), r, "mul");
-    public static Tensor operator *(Tensor a, double s) => Wrap(TorchNative.pl_mul_scalar(a.Handle, s, out var r), r, "mul");
+    public static Tensor operator *(Tensor a, double s) => a.Scalar(s, ScalarOp.Mul);
 
     public override string ToString() => IsDisposed ? "Tensor(disposed)" : $"Tensor[{string.Join(", ", Shape)}] {DType}";
 }
