@@ -25,6 +25,7 @@ public static class PoseLiveCli
             PoseCommand.Create(),
             AnnotateCommand.Create(),
             RunCommand.Create(),
+            MergeCommand.Create(),
             TrainBenchCommand.Create(),
         };
         // --version prints PoseLive's version (the default reads the entry assembly, wrong when hosted).
