@@ -83,6 +83,14 @@ public class ShardMergeTests
         Assert.Equal(PoseLiveCli.ExitFailure, code);
         Assert.Contains("must not overlap", error);
 
+        File.Delete(dir.File("walk.shard-2-of-3.coco.json"));
+        Assert.Equal(0, Run("annotate", clip, "--out", dir.Path, "--shard", "2/3", "--max-frames", "3").Code);
+        File.AppendAllText(dir.File("walk.shard-2-of-3.jsonl"), "{\"frame\": 21, \"ti"); // a shard killed mid-line
+        (code, _, error) = Run("merge", s0, s1, dir.File("walk.shard-2-of-3.coco.json"));
+        Assert.Equal(PoseLiveCli.ExitFailure, code);
+        Assert.Contains("walk.shard-2-of-3.jsonl:4", error);
+        Assert.Contains("--resume", error);
+
         (code, _, error) = Run("merge", dir.File("walk.shard-2-of-3.jsonl"));
         Assert.Equal(PoseLiveCli.ExitFailure, code);
         Assert.Contains("not a shard dataset", error);
