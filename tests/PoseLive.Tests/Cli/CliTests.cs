@@ -1,3 +1,4 @@
+using PoseLive.Tests.TestSupport;
 using System.Diagnostics;
 using PoseLive.Cli;
 
@@ -6,13 +7,7 @@ namespace PoseLive.Tests.Cli;
 /// <summary>The `poselive` command line: exit codes, help, version, doctor.</summary>
 public class CliTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = PoseLiveCli.Run(args, stdout, stderr);
-        return (code, stdout.ToString(), stderr.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliRunner.Run(args);
 
     [Fact]
     public void Version_prints_the_library_version()

@@ -7,12 +7,7 @@ namespace PoseLive.Tests.Pipeline;
 [Collection("pipeline")]
 public class AnnotateCliTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        return (PoseLiveCli.Run(args, o, e), o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliRunner.Run(args);
 
     [Fact]
     public void An_unreadable_video_fails_alone_and_the_others_complete()

@@ -9,12 +9,7 @@ namespace PoseLive.Tests.Pipeline;
 [Collection("pipeline")]
 public class ShardMergeTests
 {
-    private static (int Code, string Out, string Err) Run(params string[] args)
-    {
-        var o = new StringWriter();
-        var e = new StringWriter();
-        return (PoseLiveCli.Run(args, o, e), o.ToString(), e.ToString());
-    }
+    private static (int Code, string Out, string Err) Run(params string[] args) => CliRunner.Run(args);
 
     /// <summary>The first 30 frames of vtest.avi as their own clip, so shards are quick.</summary>
     private static string Clip(TestData.TempDir dir)

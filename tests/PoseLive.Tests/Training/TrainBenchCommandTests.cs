@@ -1,3 +1,4 @@
+using PoseLive.Tests.TestSupport;
 using System.Text.RegularExpressions;
 using PoseLive.Cli;
 using PoseLive.Training.Tensors;
@@ -10,11 +11,9 @@ public partial class TrainBenchCommandTests
 {
     private static (int Code, string Out, string Err) Run(params string[] args)
     {
-        var stdout = new StringWriter();
-        var stderr = new StringWriter();
-        int code = PoseLiveCli.Run(args, stdout, stderr);
-        Torch.Threads = 2;
-        return (code, stdout.ToString(), stderr.ToString());
+        var result = CliRunner.Run(args);
+        Torch.Threads = 2; // the command sets its own thread count
+        return result;
     }
 
     [GeneratedRegex(@"^step (\d): ([\d.]+) s \(forward ([\d.]+), backward ([\d.]+), optimiser ([\d.]+)\) = ([\d.]+) images/s$", RegexOptions.Multiline)]
