@@ -22,6 +22,7 @@ internal static class Program
                 "train" => TrainRatio.Run(args.Length > 2 ? args[2] : "lpn50",
                                           args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 32,
                                           args.Length > 4 ? int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 5),
+                "warp" => WarpRatio.Run(args.Length > 2 ? args[2] : FindMedia("vtest.avi"), 21),
                 "pipeline" => PipelineRatio.Run(args.Length > 2 ? args[2] : FindMedia("vtest.avi"), 795).GetAwaiter().GetResult(),
                 _ => Usage(),
             };
@@ -32,7 +33,7 @@ internal static class Program
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: PoseLive.Bench ratio decode [FILE] | ratio ort-overhead | ratio models | ratio pipeline [VTEST] | ratio render [VTEST] | ratio train [lpn50|hrnet_w32] [BATCH] [STEPS] | BenchmarkDotNet arguments");
+        Console.Error.WriteLine("usage: PoseLive.Bench ratio decode [FILE] | ratio ort-overhead | ratio models | ratio pipeline [VTEST] | ratio render [VTEST] | ratio warp [VTEST] | ratio train [lpn50|hrnet_w32] [BATCH] [STEPS] | BenchmarkDotNet arguments");
         return 2;
     }
 
