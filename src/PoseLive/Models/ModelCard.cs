@@ -58,6 +58,11 @@ public sealed record ModelCard
     /// <summary>SHA-256 of the ONNX file the card describes.</summary>
     public string? Sha256 { get; init; }
     public string? Description { get; init; }
+    /// <summary>For models PoseLive trained: how (net, data, epochs, validation metric, run and checkpoint).</summary>
+    public TrainingProvenance? Training { get; init; }
+
+    public sealed record TrainingProvenance(string Net, string Dataset, string? ValidationDataset, int Epochs, string Metric, double? MetricValue,
+        int BestEpoch, string Run, string Checkpoint, string Codec, double Sigma, string Created);
 
     public sealed record TfJsCut(string Input, Dictionary<string, string> Outputs);
 

@@ -44,6 +44,42 @@ public static class PthReader
         }
     }
 
+    /// <summary>
+    /// The whole pickled tree of a checkpoint (training checkpoints: state_dict, optimiser, epoch, …): dictionaries as
+    /// Dictionary&lt;object, object?&gt;, lists and tuples, numbers (long, double), strings, and tensors as
+    /// <see cref="CheckpointTensor"/> named by their path (e.g. "optimizer.state.3.exp_avg").
+    /// </summary>
+    public static object? ReadTree(string path)
+    {
+        if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint '{path}' does not exist.", path);
+        ZipArchive zip;
+        try { zip = ZipFile.OpenRead(path); }
+        catch (InvalidDataException e) { throw new CheckpointFormatException($"{path}: not a PyTorch zip checkpoint ({e.Message})"); }
+        using (zip)
+        {
+            var pkl = zip.Entries.FirstOrDefault(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) || e.FullName == "data.pkl")
+                ?? throw new CheckpointFormatException($"{path}: no data.pkl in the archive");
+            string prefix = pkl.FullName[..^"data.pkl".Length];
+            var storages = new Dictionary<string, Array>();
+            var root = RestrictedUnpickler.Load(ReadAll(pkl, path), path, (type, key, count) =>
+            {
+                if (storages.TryGetValue(key, out var existing)) return existing;
+                var entry = zip.GetEntry($"{prefix}data/{key}") ?? throw new CheckpointFormatException($"{path}: storage data/{key} is missing");
+                return storages[key] = ToArray(type, ReadAll(entry, path), count, path, key);
+            });
+            return MaterialiseTree(root, "", path);
+        }
+    }
+
+    private static object? MaterialiseTree(object? node, string name, string path) => node switch
+    {
+        RestrictedUnpickler.LoadedView view => Materialise(name, view, path),
+        Dictionary<object, object?> d => d.ToDictionary(p => p.Key, p => MaterialiseTree(p.Value, name.Length == 0 ? $"{p.Key}" : $"{name}.{p.Key}", path)),
+        List<object?> l => l.Select((v, i) => MaterialiseTree(v, $"{name}.{i}", path)).ToList(),
+        object?[] t => t.Select((v, i) => MaterialiseTree(v, $"{name}.{i}", path)).ToArray(),
+        _ => node,
+    };
+
     private static Dictionary<object, object?>? FindStateDict(object root)
     {
         if (root is not Dictionary<object, object?> d) return null;

@@ -13,26 +13,20 @@ namespace PoseLive.Training.Checkpoints;
 /// </summary>
 public static class PthWriter
 {
-    public static void Write(string path, IEnumerable<CheckpointTensor> tensors, string archive = "archive")
+    public static void Write(string path, IEnumerable<CheckpointTensor> tensors, string archive = "archive") =>
+        WriteTree(path, new StateDict(tensors.ToList()), archive);
+
+    /// <summary>
+    /// Writes a tree of values as `torch.save` would: <see cref="StateDict"/> (an OrderedDict of tensors), string-keyed
+    /// or int-keyed dictionaries (<see cref="System.Collections.IDictionary"/>, in their enumeration order), lists, a
+    /// <see cref="CheckpointTensor"/> anywhere, strings, integers, doubles, booleans and null.
+    /// </summary>
+    public static void WriteTree(string path, object root, string archive = "archive")
     {
-        var list = tensors.ToList();
-        var duplicate = list.GroupBy(t => t.Name).FirstOrDefault(g => g.Count() > 1);
-        if (duplicate is not null) throw new ArgumentException($"tensor name '{duplicate.Key}' appears twice", nameof(tensors));
+        var storages = new List<CheckpointTensor>();
         var pickle = new PickleBuilder();
-        pickle.Global("collections", "OrderedDict").EmptyTuple().Reduce().Mark();
-        for (int i = 0; i < list.Count; i++)
-        {
-            var t = list[i];
-            if (t.Data.Length != t.ElementCount)
-                throw new ArgumentException($"'{t.Name}': shape [{string.Join(", ", t.Shape)}] holds {t.ElementCount} values but {t.Data.Length} were given", nameof(tensors));
-            pickle.Str(t.Name).Global("torch._utils", "_rebuild_tensor_v2").Mark();
-            pickle.Mark().Str("storage").Global("torch", StorageClass(t.DType)).Str(i.ToString(System.Globalization.CultureInfo.InvariantCulture))
-                .Str("cpu").Int(t.ElementCount).Tuple().PersistentId();
-            pickle.Int(0).Ints(t.Shape).Ints(ContiguousStrides(t.Shape)).False();
-            pickle.Global("collections", "OrderedDict").EmptyTuple().Reduce();
-            pickle.Tuple().Reduce();
-        }
-        pickle.SetItems().Stop();
+        Emit(pickle, root, storages);
+        pickle.Stop();
 
         var temporary = IO.AtomicFile.TemporaryPathFor(path);
         try
@@ -41,7 +35,7 @@ public static class PthWriter
             using (var zip = new ZipArchive(file, ZipArchiveMode.Create))
             {
                 Entry(zip, $"{archive}/data.pkl", pickle.ToArray());
-                for (int i = 0; i < list.Count; i++) Entry(zip, $"{archive}/data/{i}", Bytes(list[i].Data));
+                for (int i = 0; i < storages.Count; i++) Entry(zip, $"{archive}/data/{i}", Bytes(storages[i].Data));
                 Entry(zip, $"{archive}/version", "3\n"u8);
             }
             IO.AtomicFile.Commit(temporary, path);
@@ -50,6 +44,62 @@ public static class PthWriter
         {
             IO.AtomicFile.Abandon(temporary);
             throw;
+        }
+    }
+
+    /// <summary>Named tensors written as a collections.OrderedDict (a module's state_dict).</summary>
+    public sealed record StateDict(IReadOnlyList<CheckpointTensor> Tensors);
+
+    private static void Emit(PickleBuilder pickle, object? value, List<CheckpointTensor> storages)
+    {
+        switch (value)
+        {
+            case null: pickle.None(); break;
+            case StateDict sd:
+                {
+                    var duplicate = sd.Tensors.GroupBy(t => t.Name).FirstOrDefault(g => g.Count() > 1);
+                    if (duplicate is not null) throw new ArgumentException($"tensor name '{duplicate.Key}' appears twice");
+                    pickle.Global("collections", "OrderedDict").EmptyTuple().Reduce();
+                    if (sd.Tensors.Count == 0) break;
+                    pickle.Mark();
+                    foreach (var t in sd.Tensors) { pickle.Str(t.Name); Emit(pickle, t, storages); }
+                    pickle.SetItems();
+                    break;
+                }
+            case CheckpointTensor t:
+                {
+                    if (t.Data.Length != t.ElementCount)
+                        throw new ArgumentException($"'{t.Name}': shape [{string.Join(", ", t.Shape)}] holds {t.ElementCount} values but {t.Data.Length} were given");
+                    int key = storages.Count;
+                    storages.Add(t);
+                    pickle.Global("torch._utils", "_rebuild_tensor_v2").Mark();
+                    pickle.Mark().Str("storage").Global("torch", StorageClass(t.DType)).Str(key.ToString(System.Globalization.CultureInfo.InvariantCulture))
+                        .Str("cpu").Int(t.ElementCount).Tuple().PersistentId();
+                    pickle.Int(0).Ints(t.Shape).Ints(ContiguousStrides(t.Shape)).False();
+                    pickle.Global("collections", "OrderedDict").EmptyTuple().Reduce();
+                    pickle.Tuple().Reduce();
+                    break;
+                }
+            case string str: pickle.Str(str); break;
+            case bool b: if (b) pickle.True(); else pickle.False(); break;
+            case int i: pickle.Int(i); break;
+            case long l: pickle.Int(l); break;
+            case double d: pickle.Float(d); break;
+            case float f: pickle.Float(f); break;
+            case System.Collections.IDictionary dict:
+                pickle.EmptyDict();
+                if (dict.Count == 0) break;
+                pickle.Mark();
+                foreach (System.Collections.DictionaryEntry e in dict) { Emit(pickle, e.Key, storages); Emit(pickle, e.Value, storages); }
+                pickle.SetItems();
+                break;
+            case System.Collections.IEnumerable list:
+                pickle.EmptyList();
+                pickle.Mark();
+                foreach (var item in list) Emit(pickle, item, storages);
+                pickle.Appends();
+                break;
+            default: throw new ArgumentException($"cannot store a {value.GetType().Name} in a checkpoint");
         }
     }
 
@@ -91,7 +141,7 @@ public static class PthWriter
         return strides;
     }
 
-    /// <summary>The few pickle opcodes a state_dict needs (protocol 2, no memo).</summary>
+    /// <summary>The few pickle opcodes a checkpoint needs (protocol 2, no memo).</summary>
     private sealed class PickleBuilder
     {
         private readonly MemoryStream _s = new();
@@ -139,6 +189,21 @@ public static class PthWriter
         public PickleBuilder Reduce() => Op((byte)'R');
         public PickleBuilder PersistentId() => Op((byte)'Q');
         public PickleBuilder False() => Op(0x89);
+        public PickleBuilder True() => Op(0x88);
+        public PickleBuilder None() => Op((byte)'N');
+        public PickleBuilder EmptyDict() => Op((byte)'}');
+        public PickleBuilder EmptyList() => Op((byte)']');
+        public PickleBuilder Appends() => Op((byte)'e');
+
+        /// <summary>BINFLOAT: 8-byte big-endian IEEE double.</summary>
+        public PickleBuilder Float(double v)
+        {
+            Op((byte)'G');
+            var b = BitConverter.GetBytes(v);
+            if (BitConverter.IsLittleEndian) Array.Reverse(b);
+            _s.Write(b);
+            return this;
+        }
         public PickleBuilder SetItems() => Op((byte)'u');
         public PickleBuilder Stop() => Op((byte)'.');
         public byte[] ToArray() => _s.ToArray();

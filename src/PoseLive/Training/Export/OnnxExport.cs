@@ -66,7 +66,7 @@ public static class ServedModelWriter
     /// model and its card atomically into <paramref name="directory"/>; returns the card (with the ONNX file's sha256).
     /// </summary>
     public static Models.ModelCard Write(Module net, string directory, string name, Models.ModelInput input, string decoder, string keypointSchema,
-        string origin, string? description = null)
+        string origin, string? description = null, Models.ModelCard.TrainingProvenance? training = null)
     {
         Directory.CreateDirectory(directory);
         var bytes = OnnxExporter.Export(net, 3, input.Height, input.Width, input.Name, "heatmaps", new Dictionary<string, string> { ["poselive.origin"] = origin });
@@ -84,6 +84,7 @@ public static class ServedModelWriter
             HeatmapStride = 4,
             Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)),
             Description = description,
+            Training = training,
         }.Validate(name);
         IO.AtomicFile.WriteAllBytes(Path.Combine(directory, file), bytes);
         IO.AtomicFile.WriteAllBytes(Path.Combine(directory, name + ".card.json"), System.Text.Encoding.UTF8.GetBytes(card.ToJson()));

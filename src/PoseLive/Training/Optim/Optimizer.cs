@@ -23,6 +23,49 @@ public abstract class Optimizer : IDisposable
     /// <summary>Steps taken so far.</summary>
     public long StepCount { get; private set; }
 
+    /// <summary>The name torch.optim gives this optimiser's class ("Adam", "SGD", "RMSprop").</summary>
+    public abstract string Kind { get; }
+
+    /// <summary>Hyper-parameters as torch.optim's param_groups[0] holds them (lr included).</summary>
+    public abstract IReadOnlyDictionary<string, double> Hyperparameters { get; }
+
+    /// <summary>
+    /// Per-parameter state as torch.optim's state_dict()["state"] names it (parameter index → entries such as
+    /// exp_avg, exp_avg_sq, step, momentum_buffer, square_avg); tensors are the live state (copy before keeping).
+    /// </summary>
+    public IReadOnlyList<OptimizerStateEntry> SaveState()
+    {
+        var entries = new List<OptimizerStateEntry> { new(-1, "step_count", null, StepCount) };
+        entries.AddRange(StateEntries().OrderBy(e => e.Index));
+        return entries;
+    }
+
+    /// <summary>Restores state saved by <see cref="SaveState"/> (values copied, shapes checked against the parameters).</summary>
+    public void LoadState(IEnumerable<OptimizerStateEntry> entries)
+    {
+        foreach (var e in entries)
+        {
+            if (e.Index == -1) { if (e.Name == "step_count") StepCount = e.Number; continue; }
+            if ((uint)e.Index >= (uint)Parameters.Count) throw new ArgumentException($"optimiser state for parameter {e.Index}, but there are {Parameters.Count} parameters");
+            if (e.Tensor is { } t && !t.Shape.SequenceEqual(Parameters[e.Index].Shape))
+                throw new ArgumentException($"optimiser state '{e.Name}' of parameter {e.Index} has shape [{string.Join(", ", t.Shape)}], the parameter [{string.Join(", ", Parameters[e.Index].Shape)}]");
+            Restore(e);
+        }
+    }
+
+    protected abstract IEnumerable<OptimizerStateEntry> StateEntries();
+
+    /// <summary>Takes one saved entry; tensors are copied into state the optimiser owns.</summary>
+    protected abstract void Restore(OptimizerStateEntry entry);
+
+    /// <summary>An owned copy of a saved state tensor.</summary>
+    protected static Tensor OwnedCopy(Tensor source)
+    {
+        var t = source.Detach().Clone();
+        t.DetachFromScope();
+        return t;
+    }
+
     public void ZeroGrad()
     {
         foreach (var p in Parameters) p.ZeroGrad();
@@ -67,6 +110,22 @@ public sealed class Sgd(IEnumerable<Tensor> parameters, double learningRate, dou
 
     protected override IEnumerable<Tensor?> State => _buffers.Values;
 
+    public override string Kind => "SGD";
+
+    public override IReadOnlyDictionary<string, double> Hyperparameters => new Dictionary<string, double>
+    {
+        ["lr"] = LearningRate, ["momentum"] = momentum, ["weight_decay"] = weightDecay, ["nesterov"] = nesterov ? 1 : 0,
+    };
+
+    protected override IEnumerable<OptimizerStateEntry> StateEntries() => _buffers.Select(b => new OptimizerStateEntry(b.Key, "momentum_buffer", b.Value, 0));
+
+    protected override void Restore(OptimizerStateEntry entry)
+    {
+        if (entry.Name != "momentum_buffer" || entry.Tensor is null) throw new ArgumentException($"SGD has no state '{entry.Name}'");
+        if (_buffers.Remove(entry.Index, out var old)) old.Dispose();
+        _buffers[entry.Index] = OwnedCopy(entry.Tensor);
+    }
+
     protected override void Update(int index, Tensor parameter, Tensor grad)
     {
         bool first = false;
@@ -85,6 +144,33 @@ public sealed class Adam(IEnumerable<Tensor> parameters, double learningRate = 1
 
     protected override IEnumerable<Tensor?> State => _state.Values.SelectMany(s => new[] { s.M, s.V });
 
+    public override string Kind => "Adam";
+
+    public override IReadOnlyDictionary<string, double> Hyperparameters => new Dictionary<string, double>
+    {
+        ["lr"] = LearningRate, ["beta1"] = beta1, ["beta2"] = beta2, ["eps"] = eps, ["weight_decay"] = weightDecay,
+    };
+
+    protected override IEnumerable<OptimizerStateEntry> StateEntries() => _state.SelectMany(p => new[]
+    {
+        new OptimizerStateEntry(p.Key, "step", null, p.Value.Step),
+        new OptimizerStateEntry(p.Key, "exp_avg", p.Value.M, 0),
+        new OptimizerStateEntry(p.Key, "exp_avg_sq", p.Value.V, 0),
+    });
+
+    protected override void Restore(OptimizerStateEntry entry)
+    {
+        (Tensor M, Tensor V, long Step) s = _state.TryGetValue(entry.Index, out var existing) ? existing : (StateLike(Parameters[entry.Index]), StateLike(Parameters[entry.Index]), 0L);
+        switch (entry.Name)
+        {
+            case "step": s.Step = entry.Number; break;
+            case "exp_avg" when entry.Tensor is not null: s.M.Dispose(); s.M = OwnedCopy(entry.Tensor); break;
+            case "exp_avg_sq" when entry.Tensor is not null: s.V.Dispose(); s.V = OwnedCopy(entry.Tensor); break;
+            default: throw new ArgumentException($"Adam has no state '{entry.Name}'");
+        }
+        _state[entry.Index] = s;
+    }
+
     protected override void Update(int index, Tensor parameter, Tensor grad)
     {
         (Tensor M, Tensor V, long Step) s = _state.TryGetValue(index, out var existing) ? existing : (StateLike(parameter), StateLike(parameter), 0L);
@@ -102,9 +188,28 @@ public sealed class RmsProp(IEnumerable<Tensor> parameters, double learningRate 
 
     protected override IEnumerable<Tensor?> State => _square.Values;
 
+    public override string Kind => "RMSprop";
+
+    public override IReadOnlyDictionary<string, double> Hyperparameters => new Dictionary<string, double>
+    {
+        ["lr"] = LearningRate, ["alpha"] = alpha, ["eps"] = eps, ["weight_decay"] = weightDecay,
+    };
+
+    protected override IEnumerable<OptimizerStateEntry> StateEntries() => _square.Select(b => new OptimizerStateEntry(b.Key, "square_avg", b.Value, 0));
+
+    protected override void Restore(OptimizerStateEntry entry)
+    {
+        if (entry.Name != "square_avg" || entry.Tensor is null) throw new ArgumentException($"RMSprop has no state '{entry.Name}'");
+        if (_square.Remove(entry.Index, out var old)) old.Dispose();
+        _square[entry.Index] = OwnedCopy(entry.Tensor);
+    }
+
     protected override void Update(int index, Tensor parameter, Tensor grad)
     {
         if (!_square.TryGetValue(index, out var sq)) _square[index] = sq = StateLike(parameter);
         TorchError.Check(TorchNative.pl_rmsprop_step(parameter.Handle, grad.Handle, sq.Handle, LearningRate, alpha, eps, weightDecay), "rmsprop step");
     }
 }
+
+/// <summary>One entry of an optimiser's per-parameter state: a tensor (exp_avg, momentum_buffer, …) or a number (step).</summary>
+public sealed record OptimizerStateEntry(int Index, string Name, Tensor? Tensor, long Number);

@@ -1,0 +1,47 @@
+using System.Globalization;
+using System.Text.Json;
+using PoseLive.Models;
+using PoseLive.Training.Checkpoints;
+using PoseLive.Training.Nets;
+
+namespace PoseLive.Training.Runs;
+
+/// <summary>
+/// Turns a run folder into a served model: the best checkpoint (else the last) of the run's net, exported to
+/// models/NAME.onnx with a card saying how to serve it (input size, normalisation and colour order, codec, schema)
+/// and where it came from (dataset, epochs, validation metric, run, checkpoint).
+/// </summary>
+public static class RunExporter
+{
+    public static ModelCard Export(string run, string name, string modelsDirectory)
+    {
+        if (string.IsNullOrWhiteSpace(name) || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name.Contains('.'))
+            throw new ArgumentException($"model name '{name}' must be a plain file name without dots");
+        var configPath = Path.Combine(run, "config.json");
+        if (!File.Exists(configPath)) throw new FileNotFoundException($"{run}: not a training run (no config.json)", configPath);
+        TrainingOptions o;
+        try { o = JsonSerializer.Deserialize<TrainingOptions>(File.ReadAllBytes(configPath)) ?? throw new JsonException("empty"); }
+        catch (JsonException e) { throw new CheckpointFormatException($"{configPath}: not a valid run config ({e.Message})"); }
+        var checkpoint = File.Exists(Path.Combine(run, "best.pth")) ? Path.Combine(run, "best.pth") : Path.Combine(run, "last.pth");
+        if (!File.Exists(checkpoint)) throw new FileNotFoundException($"{run}: no checkpoint to export (neither best.pth nor last.pth)", checkpoint);
+        var schema = Pose.KeypointSchema.ByName(o.Schema ?? "coco17");
+        var codec = Trainer.CreateCodec(o);
+        using var net = PoseNets.Create(o.Net, schema.Count * codec.ChannelsPerKeypoint);
+        var state = TrainingCheckpoint.Load(checkpoint, net, null, out _);
+        net.Eval();
+        var normalization = PoseNets.Normalization(o.Net);
+        var input = new ModelInput
+        {
+            Name = "input", Layout = "NCHW", Dtype = "float32", Width = o.InputWidth, Height = o.InputHeight,
+            ColorOrder = normalization.Order == Pose.Geometry.ChannelOrder.Bgr ? "BGR" : "RGB", Mean = normalization.Mean, Std = normalization.Std,
+        };
+        string metric = o.Metric ?? (schema.Name == Pose.KeypointSchema.Coco17.Name ? "ap" : "pck");
+        var provenance = new ModelCard.TrainingProvenance(o.Net, Path.GetFileName(o.Train), o.Validation is null ? (o.ValidationSplit > 0 ? $"last {o.ValidationSplit:P0} of {Path.GetFileName(o.Train)}" : null) : Path.GetFileName(o.Validation),
+            state.Epoch, metric, double.IsFinite(state.BestMetric) ? state.BestMetric : null, state.BestEpoch, Path.GetFullPath(run), Path.GetFileName(checkpoint), o.Codec,
+            codec is Pose.Codecs.MsraHeatmapCodec m ? m.Sigma : o.Sigma ?? 2, DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+        string description = string.Format(CultureInfo.InvariantCulture, "{0} {1}x{2} trained by poselive train on {3} for {4} epochs{5}", o.Net, o.InputHeight, o.InputWidth,
+            provenance.Dataset, state.Epoch, provenance.MetricValue is double v ? $"; best {metric} {v:F4} at epoch {state.BestEpoch}" : "");
+        net.To(Training.Tensors.DType.Float32);
+        return Training.Export.ServedModelWriter.Write(net, modelsDirectory, name, input, o.Codec, schema.Name, $"poselive train ({Path.GetFileName(run)})", description, provenance);
+    }
+}

@@ -1,0 +1,229 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using PoseLive.Pose;
+using PoseLive.Pose.Codecs;
+using PoseLive.Training.Checkpoints;
+using PoseLive.Training.Data;
+using PoseLive.Training.Modules;
+using PoseLive.Training.Nets;
+using PoseLive.Training.Optim;
+using PoseLive.Training.Tensors;
+
+namespace PoseLive.Training.Runs;
+
+/// <summary>How a run ended.</summary>
+public sealed record TrainingSummary(int EpochsCompleted, bool Interrupted, double BestMetric, int BestEpoch, string MetricName, string LastCheckpoint,
+    string? BestCheckpoint, Models.ModelCard? Exported, TimeSpan Elapsed);
+
+/// <summary>
+/// Trains a top-down heatmap net on a keypoint dataset (MMPose's tools/train.py as a library class): the real loader
+/// and augmentation, JointsMSE or OHKM with target weights, Adam/SGD/RMSprop with multi-step, cosine or constant
+/// schedules, warm-up and LPN cycles; BatchNorm in train mode for steps and eval mode for validation; validation
+/// every K epochs (OKS AP, PCK); `last.pth` every epoch and on Ctrl-C, `best.pth` by the validation metric, both
+/// atomic; metrics.jsonl and plots; a resumed run continues exactly where the checkpoint stood.
+/// </summary>
+public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? observer = null)
+{
+    private readonly ITrainingObserver _observer = observer ?? new NullObserver();
+
+    private sealed class NullObserver : ITrainingObserver;
+
+    public TrainingOptions Options { get; } = options;
+
+    public string LastPath => Path.Combine(Options.Output, "last.pth");
+    public string BestPath => Path.Combine(Options.Output, "best.pth");
+    public string ConfigPath => Path.Combine(Options.Output, "config.json");
+
+    public TrainingSummary Run(bool resume, CancellationToken cancellationToken = default)
+    {
+        var clock = Stopwatch.StartNew();
+        var o = Options;
+        Validate(o);
+        PrepareOutput(o.Output, resume);
+
+        var schema = o.Schema is null ? null : KeypointSchema.ByName(o.Schema);
+        var train = KeypointDataset.Load(o.Train, o.Images, schema);
+        KeypointDataset? validation = null;
+        if (o.Validation is not null) validation = KeypointDataset.Load(o.Validation, o.ValidationImages ?? o.Images, train.Schema);
+        else if (o.ValidationSplit > 0) (train, validation) = train.Split(o.ValidationSplit);
+        if (train.Instances.Count == 0) throw new DatasetException($"{o.Train}: no instance with labelled keypoints to train on");
+        string metric = o.Metric ?? (train.Schema.Name == KeypointSchema.Coco17.Name ? "ap" : "pck");
+
+        Torch.Threads = o.Threads;
+        Torch.FlushDenormal(true);
+        Torch.ManualSeed(o.Seed);
+        var codec = CreateCodec(o);
+        int outputs = train.Schema.Count * codec.ChannelsPerKeypoint;
+        var normalization = PoseNets.Normalization(o.Net);
+        var configJson = JsonSerializer.Serialize(o with { Schema = train.Schema.Name, Metric = metric }, new JsonSerializerOptions { WriteIndented = true });
+
+        using var net = PoseNets.Create(o.Net, outputs);
+        string? initReport = null;
+        if (o.Init is not null && !resume) initReport = LoadInit(net, o.Init);
+        using var optimizer = CreateOptimizer(o, net);
+        var schedule = CreateSchedule(o);
+        var state = TrainingState.Start;
+        if (resume)
+        {
+            state = TrainingCheckpoint.Load(LastPath, net, optimizer, out _);
+            _observer.Message($"resuming from {LastPath}: epoch {state.Epoch + 1}, batch {state.Batch}, step {state.GlobalStep}");
+        }
+        else IO.AtomicFile.WriteAllBytes(ConfigPath, System.Text.Encoding.UTF8.GetBytes(configJson));
+
+        var records = new TrainingRecords(o.Output);
+        records.LoadBefore(state.Epoch);
+        using var store = new ImageStore((long)o.CacheMegabytes << 20);
+        var sampler = new TopDownSampler(train.Schema, codec, normalization, AugmentationOptions.ByName(o.Augmentation), o.Seed);
+        using var loader = new BatchLoader(train, sampler, store, o.Batch, o.Workers);
+        var validator = validation is null ? null : new PoseValidator(validation, codec, normalization, store, o.Batch, o.FlipTest);
+        _observer.Started(new TrainingPlan(o.Net, net.ParameterCount, train.Instances.Count, validation?.Instances.Count ?? 0, o.Epochs, state.Epoch, state.Batch,
+            loader.BatchesPerEpoch, o.Output, initReport, train.MissingImages + (validation?.MissingImages ?? 0)));
+
+        int h = codec.InputHeight, w = codec.InputWidth, hh = codec.HeatmapHeight, hw = codec.HeatmapWidth, k = train.Schema.Count;
+        using var images = Persistent(Tensor.Zeros(o.Batch, 3, h, w));
+        using var targets = Persistent(Tensor.Zeros(o.Batch, outputs, hh, hw));
+        using var weights = Persistent(Tensor.Zeros(o.Batch, k));
+
+        int epochsThisRun = 0;
+        for (int epoch = state.Epoch; epoch < o.Epochs; epoch++)
+        {
+            net.Train();
+            var epochClock = Stopwatch.StartNew();
+            double lossSum = 0;
+            int steps = 0, seen = 0;
+            long step = state.GlobalStep;
+            int batchIndex = state.Batch;
+            foreach (var batch in loader.Epoch(epoch, state.Batch, shuffle: true))
+            {
+                double loss, lr;
+                try
+                {
+                    lr = schedule.RateAt(epoch, step);
+                    optimizer.LearningRate = lr;
+                    loss = Step(net, optimizer, o, batch, images, targets, weights);
+                }
+                finally { loader.Return(batch); }
+                if (!double.IsFinite(loss))
+                    throw new TrainingDivergedException(string.Format(CultureInfo.InvariantCulture,
+                        "training diverged: the loss is {0} at epoch {1}, step {2} of {3} (optimiser step {4}); nothing was saved from this epoch, the last good checkpoint is {5}. Lower --lr and --resume",
+                        loss, epoch + 1, batch.Number + 1, loader.BatchesPerEpoch, step + 1,
+                        File.Exists(LastPath) ? $"{LastPath} (epoch {state.Epoch}, batch {state.Batch})" : "none (it diverged in the first epoch)"));
+                step++;
+                batchIndex = batch.Number + 1;
+                lossSum += loss;
+                steps++;
+                seen += batch.Count;
+                _observer.Step(new StepReport(epoch, batch.Number, loader.BatchesPerEpoch, step, loss, lr, seen / epochClock.Elapsed.TotalSeconds));
+                if (cancellationToken.IsCancellationRequested && batchIndex < loader.BatchesPerEpoch)
+                {
+                    state = state with { Epoch = epoch, Batch = batchIndex, GlobalStep = step };
+                    TrainingCheckpoint.Save(LastPath, net, optimizer, state, configJson, o.Seed);
+                    _observer.Message($"stopped after step {batchIndex} of epoch {epoch + 1}; {LastPath} written. Continue with the same command and --resume.");
+                    return new TrainingSummary(epoch, true, state.BestMetric, state.BestEpoch, metric, LastPath, File.Exists(BestPath) ? BestPath : null, null, clock.Elapsed);
+                }
+            }
+            double trainSeconds = epochClock.Elapsed.TotalSeconds;
+            var record = new EpochRecord
+            {
+                Epoch = epoch + 1, TrainLoss = steps > 0 ? lossSum / steps : double.NaN, LearningRate = optimizer.LearningRate, Steps = steps,
+                ImagesPerSecond = seen / trainSeconds, TrainSeconds = trainSeconds,
+            };
+            bool best = false;
+            if (validator is not null && ((epoch + 1) % o.ValidateEvery == 0 || epoch + 1 == o.Epochs))
+            {
+                var valClock = Stopwatch.StartNew();
+                var result = Validate(validator, net);
+                double value = result.Metric(metric);
+                best = value > state.BestMetric;
+                if (best) state = state with { BestMetric = value, BestEpoch = epoch + 1 };
+                record = record with
+                {
+                    ValidationSeconds = valClock.Elapsed.TotalSeconds, AP = result.Coco.AP, AP50 = result.Coco.AP50, AP75 = result.Coco.AP75, AR = result.Coco.AR,
+                    Pck05 = result.Pck05.Accuracy, Pck10 = result.Pck10.Accuracy, Best = best,
+                    Pck05PerKeypoint = train.Schema.Keypoints.Select((name, j) => (name, j)).ToDictionary(p => p.name, p => result.Pck05.PerKeypoint[p.j]),
+                };
+            }
+            state = state with { Epoch = epoch + 1, Batch = 0, GlobalStep = step };
+            TrainingCheckpoint.Save(LastPath, net, optimizer, state, configJson, o.Seed);
+            if (best) File.Copy(LastPath, BestPath, overwrite: true);
+            records.Add(record);
+            records.Plot(metric);
+            _observer.EpochFinished(record);
+            epochsThisRun++;
+            if (cancellationToken.IsCancellationRequested && epoch + 1 < o.Epochs)
+            {
+                _observer.Message($"stopped after epoch {epoch + 1}; {LastPath} written. Continue with the same command and --resume.");
+                return new TrainingSummary(epoch + 1, true, state.BestMetric, state.BestEpoch, metric, LastPath, File.Exists(BestPath) ? BestPath : null, null, clock.Elapsed);
+            }
+            if (o.StopAfterEpochs is int stop && epochsThisRun >= stop && epoch + 1 < o.Epochs)
+                return new TrainingSummary(epoch + 1, true, state.BestMetric, state.BestEpoch, metric, LastPath, File.Exists(BestPath) ? BestPath : null, null, clock.Elapsed);
+        }
+        Models.ModelCard? exported = null;
+        if (o.Export is not null) exported = RunExporter.Export(o.Output, o.Export, o.ModelsDirectory ?? Models.ModelZoo.DefaultDirectory());
+        return new TrainingSummary(o.Epochs, false, state.BestMetric, state.BestEpoch, metric, LastPath, File.Exists(BestPath) ? BestPath : null, exported, clock.Elapsed);
+    }
+
+    private static Tensor Persistent(Tensor t)
+    {
+        t.DetachFromScope();
+        return t;
+    }
+
+    /// <summary>One optimiser step on a batch; returns the loss value.</summary>
+    private static double Step(Module net, Optimizer optimizer, TrainingOptions o, TrainingBatch batch, Tensor images, Tensor targets, Tensor weights)
+    {
+        using var scope = new DisposeScope();
+        Tensor x, t, wt;
+        if (batch.Count == batch.Capacity)
+        {
+            images.CopyFrom(batch.Images);
+            targets.CopyFrom(batch.Targets);
+            weights.CopyFrom(batch.Weights);
+            (x, t, wt) = (images, targets, weights);
+        }
+        else
+        {
+            int n = batch.Count;
+            long iv = images.Shape.Skip(1).Aggregate(1L, (a, b) => a * b), tv = targets.Shape.Skip(1).Aggregate(1L, (a, b) => a * b), kv = weights.Shape[1];
+            x = Tensor.FromArray(batch.Images[..(int)(n * iv)], [n, .. images.Shape.Skip(1)]);
+            t = Tensor.FromArray(batch.Targets[..(int)(n * tv)], [n, .. targets.Shape.Skip(1)]);
+            wt = Tensor.FromArray(batch.Weights[..(int)(n * kv)], n, kv);
+        }
+        optimizer.ZeroGrad();
+        var output = net.Forward(x);
+        var loss = o.Codec == "udp" ? Losses.CombinedTargetMse(output, t, wt)
+            : o.Loss == "ohkm" ? Losses.JointsOhkmMse(output, t, wt, o.OhkmTopK)
+            : Losses.JointsMse(output, t, wt);
+        double value = loss.Item();
+        if (!double.IsFinite(value)) return value;
+        loss.Backward();
+        optimizer.Step();
+        return value;
+    }
+
+    /// <summary>Validation in eval mode (running BatchNorm statistics), no autograd.</summary>
+    public static ValidationResult Validate(PoseValidator validator, Module net, CancellationToken cancellationToken = default)
+    {
+        int h = validator.Codec.InputHeight, w = validator.Codec.InputWidth;
+        net.Eval();
+        try
+        {
+            return validator.Evaluate((inputs, count) =>
+            {
+                using var scope = new DisposeScope();
+                using var grad = Torch.NoGrad();
+                int values = count * 3 * h * w;
+                using var x = Tensor.FromArray(inputs.Length == values ? inputs : inputs[..values], count, 3, h, w);
+                return net.Forward(x).ToFloats();
+            }, cancellationToken);
+        }
+        finally { net.Train(); }
+    }
+
+    internal static IKeypointCodec CreateCodec(TrainingOptions o)
+    {
+        double sigma = o.Sigma ?? 2.0 * (o.InputHeight / 4) / 64.0;
+        return KeypointCodecs.Create(o.Codec, o.InputWidth, o.InputHeight, o.InputWidth / 4, o.InputHeight / 4, sigma);
+    }
+}
