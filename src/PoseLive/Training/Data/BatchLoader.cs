@@ -77,7 +77,7 @@ public sealed class BatchLoader : IDisposable
 
     private async Task Produce(long epoch, int startBatch, int[] order, ChannelWriter<Task<TrainingBatch>> writer, CancellationToken cancel)
     {
-        using var slots = new SemaphoreSlim(Workers);
+        var slots = new SemaphoreSlim(Workers); // not disposed: batch tasks may still release it after the producer ends (it holds no wait handle)
         Exception? failure = null;
         try
         {

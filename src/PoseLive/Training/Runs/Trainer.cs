@@ -97,18 +97,19 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
             foreach (var batch in loader.Epoch(epoch, state.Batch, shuffle: true))
             {
                 double loss, lr;
+                bool finite;
                 try
                 {
                     lr = schedule.RateAt(epoch, step);
                     optimizer.LearningRate = lr;
-                    loss = Step(net, optimizer, o, batch, images, targets, weights);
+                    (loss, finite) = Step(net, optimizer, o, batch, images, targets, weights);
                 }
                 finally { loader.Return(batch); }
-                if (!double.IsFinite(loss))
+                if (!double.IsFinite(loss) || !finite)
                     throw new TrainingDivergedException(string.Format(CultureInfo.InvariantCulture,
-                        "training diverged: the loss is {0} at epoch {1}, step {2} of {3} (optimiser step {4}); nothing was saved from this epoch, the last good checkpoint is {5}. Lower --lr and --resume",
-                        loss, epoch + 1, batch.Number + 1, loader.BatchesPerEpoch, step + 1,
-                        File.Exists(LastPath) ? $"{LastPath} (epoch {state.Epoch}, batch {state.Batch})" : "none (it diverged in the first epoch)"));
+                        "training diverged: {0} at epoch {1}, step {2} of {3} (optimiser step {4}); nothing was saved since, the last good checkpoint is {5}. Lower --lr and --resume",
+                        double.IsFinite(loss) ? $"the weights became non-finite (loss {loss:G4})" : $"the loss is {loss}", epoch + 1, batch.Number + 1, loader.BatchesPerEpoch, step + 1,
+                        File.Exists(LastPath) ? $"{LastPath} ({Where(state)})" : "none (it diverged before the first checkpoint)"));
                 step++;
                 batchIndex = batch.Number + 1;
                 lossSum += loss;
@@ -170,8 +171,10 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
         return t;
     }
 
-    /// <summary>One optimiser step on a batch; returns the loss value.</summary>
-    private static double Step(Module net, Optimizer optimizer, TrainingOptions o, TrainingBatch batch, Tensor images, Tensor targets, Tensor weights)
+    private static string Where(TrainingState s) => s.Batch == 0 ? $"after epoch {s.Epoch}" : $"epoch {s.Epoch + 1} after step {s.Batch}";
+
+    /// <summary>One optimiser step on a batch; returns the loss value and whether every weight is still finite.</summary>
+    private static (double Loss, bool WeightsFinite) Step(Module net, Optimizer optimizer, TrainingOptions o, TrainingBatch batch, Tensor images, Tensor targets, Tensor weights)
     {
         using var scope = new DisposeScope();
         Tensor x, t, wt;
@@ -196,10 +199,13 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
             : o.Loss == "ohkm" ? Losses.JointsOhkmMse(output, t, wt, o.OhkmTopK)
             : Losses.JointsMse(output, t, wt);
         double value = loss.Item();
-        if (!double.IsFinite(value)) return value;
+        if (!double.IsFinite(value)) return (value, true);
         loss.Backward();
         optimizer.Step();
-        return value;
+        using (Torch.NoGrad())
+            foreach (var p in optimizer.Parameters)
+                if (!double.IsFinite(p.Sum().Item())) return (value, false); // an update overflowed: stop before it is saved
+        return (value, true);
     }
 
     /// <summary>Validation in eval mode (running BatchNorm statistics), no autograd.</summary>

@@ -55,7 +55,7 @@ public static class TrainingCheckpoint
     {
         if (PthReader.ReadTree(path) is not Dictionary<object, object?> root || !root.TryGetValue("state_dict", out var sd) || sd is not Dictionary<object, object?> weights)
             throw new CheckpointFormatException($"{path}: not a PoseLive training checkpoint (no state_dict)");
-        try { net.LoadStateDict(weights.Values.OfType<CheckpointTensor>()); }
+        try { net.LoadStateDict(weights.Where(p => p.Value is CheckpointTensor).Select(p => (CheckpointTensor)p.Value! with { Name = p.Key.ToString()! })); }
         catch (CheckpointFormatException e) { throw new CheckpointFormatException($"{path}: {e.Message}"); }
         if (optimizer is not null && root.GetValueOrDefault("optimizer") is Dictionary<object, object?> opt)
         {
