@@ -48,7 +48,7 @@ public sealed class HeatmapPoseEstimator : IPoseEstimator
         int batch = FlipTestEnabled ? 2 * n : n;
         var prepared = _runner.For(batch);
         var input = prepared.Input.Span<float>();
-        CropSampler.Crop(rgb, width, height, stride, crops, _normalization, input);
+        AffineCropper.Crop(rgb, width, height, stride, crops, _normalization, input); // as training and validation crop
         if (FlipTestEnabled)
             for (int i = 0; i < n; i++) FlipTest.MirrorPlanes(input.Slice(i * 3 * h * w, 3 * h * w), input.Slice((n + i) * 3 * h * w, 3 * h * w), w, h);
         prepared.Run();

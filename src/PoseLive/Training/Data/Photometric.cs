@@ -12,12 +12,12 @@ internal static class Photometric
     [ThreadStatic] private static float[]? t_planes;
     [ThreadStatic] private static float[]? t_scratch;
 
-    public static void WarpAndJitter(RgbImage image, Affine2D inputToImage, int w, int h, InputNormalization normalization, ref SampleRandom rnd,
+    public static void WarpAndJitter(RgbImage image, Affine2D imageToInput, int w, int h, InputNormalization normalization, ref SampleRandom rnd,
         AugmentationOptions a, Span<float> output)
     {
         int plane = w * h;
         var planes = (t_planes is { } p && p.Length >= 3 * plane ? p : t_planes = new float[3 * plane]).AsSpan(0, 3 * plane);
-        CropSampler.Warp(image.Pixels, image.Width, image.Height, image.Stride, [inputToImage], w, h, InputNormalization.Raw255Rgb, planes, nhwc: false);
+        AffineCropper.Crop(image.Pixels, image.Width, image.Height, image.Stride, imageToInput, w, h, InputNormalization.Raw255Rgb, planes);
         if (a.ContrastProbability > 0 && rnd.NextDouble() < a.ContrastProbability)
         {
             float c = (float)rnd.Uniform(a.Contrast.Min, a.Contrast.Max);

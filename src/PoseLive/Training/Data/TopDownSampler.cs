@@ -10,12 +10,11 @@ public readonly record struct SampleGeometry(Affine2D ImageToInput, bool Flipped
 /// <summary>
 /// Turns a dataset instance into a training sample: box → centre/scale (pixel_std 200, ×1.25, aspect fixed to the
 /// input; the keypoint extent when the box is empty), augmentation drawn from (seed, epoch, index), a bilinear warp
-/// of the image into a normalised NCHW crop, and the target heatmaps and weights from the same codec inference
+/// of the image into a normalised NCHW crop (OpenCV's warpAffine), and the target heatmaps and weights from the same codec inference
 /// decodes with. Flips swap the schema's left/right pairs.
 /// </summary>
 public sealed class TopDownSampler
 {
-    [ThreadStatic] private static Affine2D[]? t_map;
     private readonly int[] _flipIndex;
     private readonly int[]? _upperBody;
 
@@ -101,10 +100,8 @@ public sealed class TopDownSampler
             map = new Affine2D(1, t, -t * my, 0, 1, 0).After(map); // horizontal shear about the input centre row
         }
 
-        var inverse = t_map ??= new Affine2D[1];
-        inverse[0] = map.Inverse();
-        if (a.IsPhotometric) Photometric.WarpAndJitter(image, inverse[0], InputWidth, InputHeight, Normalization, ref rnd, a, input);
-        else CropSampler.Warp(image.Pixels, image.Width, image.Height, image.Stride, inverse, InputWidth, InputHeight, Normalization, input, nhwc: false);
+        if (a.IsPhotometric) Photometric.WarpAndJitter(image, map, InputWidth, InputHeight, Normalization, ref rnd, a, input);
+        else AffineCropper.Crop(image.Pixels, image.Width, image.Height, image.Stride, map, InputWidth, InputHeight, Normalization, input);
 
         int k = Schema.Count;
         if (keypoints.Length != k) throw new ArgumentException($"{k} keypoints expected, the span holds {keypoints.Length}", nameof(keypoints));

@@ -49,7 +49,7 @@ public sealed class PoseValidator(KeypointDataset data, IKeypointCodec codec, In
                 var instance = data.Instances[start + i];
                 var image = store.Get(instance.Image);
                 crops[i] = TopDownCrop.FromBox(TopDownSampler.BoxOf(instance), w, h, convention: codec.Convention);
-                CropSampler.Crop(image.Pixels, image.Width, image.Height, image.Stride, [crops[i]], normalization, input.AsSpan(i * iv, iv));
+                AffineCropper.Crop(image.Pixels, image.Width, image.Height, image.Stride, crops[i].ImageToInput, w, h, normalization, input.AsSpan(i * iv, iv));
             }
             if (flipTest)
                 for (int i = 0; i < n; i++) FlipTest.MirrorPlanes(input.AsSpan(i * iv, iv), input.AsSpan((n + i) * iv, iv), w, h);
