@@ -27,6 +27,9 @@ public static class PoseLiveCli
             RunCommand.Create(),
             MergeCommand.Create(),
             TrainBenchCommand.Create(),
+            TrainCommand.Create(),
+            ExportCommand.Create(),
+            DatasetCommand.Create(),
         };
         // --version prints PoseLive's version (the default reads the entry assembly, wrong when hosted).
         foreach (var option in root.Options.OfType<VersionOption>()) option.Action = new PrintVersion();
