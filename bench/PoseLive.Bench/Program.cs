@@ -23,6 +23,9 @@ internal static class Program
                                           args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 32,
                                           args.Length > 4 ? int.Parse(args[4], System.Globalization.CultureInfo.InvariantCulture) : 5),
                 "warp" => WarpRatio.Run(args.Length > 2 ? args[2] : FindMedia("vtest.avi"), 21),
+                "train-data" => TrainDataRatio.Run(args.Length > 2 ? args[2] : FindOutput("vtest.coco.json"), args.Length > 3 ? args[3] : Path.GetDirectoryName(FindMedia("vtest.avi")),
+                                                   args.Length > 4 ? args[4] : "lpn50", args.Length > 5 ? int.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture) : 32,
+                                                   steps: 3, rounds: 4),
                 "pipeline" => PipelineRatio.Run(args.Length > 2 ? args[2] : FindMedia("vtest.avi"), 795).GetAwaiter().GetResult(),
                 _ => Usage(),
             };
@@ -33,8 +36,18 @@ internal static class Program
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: PoseLive.Bench ratio decode [FILE] | ratio ort-overhead | ratio models | ratio pipeline [VTEST] | ratio render [VTEST] | ratio warp [VTEST] | ratio train [lpn50|hrnet_w32] [BATCH] [STEPS] | BenchmarkDotNet arguments");
+        Console.Error.WriteLine("usage: PoseLive.Bench ratio decode [FILE] | ratio ort-overhead | ratio models | ratio pipeline [VTEST] | ratio render [VTEST] | ratio warp [VTEST] | ratio train [lpn50|hrnet_w32] [BATCH] [STEPS] | ratio train-data [DATASET.json [IMAGES [NET [BATCH]]]] | BenchmarkDotNet arguments");
         return 2;
+    }
+
+    private static string FindOutput(string name)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var p = Path.Combine(dir.FullName, "out", name);
+            if (File.Exists(p)) return p;
+        }
+        throw new FileNotFoundException($"out/{name} not found: run scripts/run.sh (it annotates media/vtest.avi) or pass a dataset");
     }
 
     private static string FindMedia(string name)

@@ -74,6 +74,12 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
         var records = new TrainingRecords(o.Output);
         records.LoadBefore(state.Epoch);
         using var store = new ImageStore((long)o.CacheMegabytes << 20);
+        if (train.IsVideo || validation?.IsVideo == true)
+        {
+            var preload = Stopwatch.StartNew();
+            int frames = store.Preload(train.Images.Values.Concat(validation?.Images.Values ?? []), cancellationToken);
+            _observer.Message(string.Format(CultureInfo.InvariantCulture, "decoded {0} video frames into the image cache in {1:F1} s", frames, preload.Elapsed.TotalSeconds));
+        }
         var sampler = new TopDownSampler(train.Schema, codec, normalization, AugmentationOptions.ByName(o.Augmentation), o.Seed);
         using var loader = new BatchLoader(train, sampler, store, o.Batch, o.Workers);
         var validator = validation is null ? null : new PoseValidator(validation, codec, normalization, store, o.Batch, o.FlipTest);

@@ -53,7 +53,7 @@ public sealed record TrainingOptions
     public string? Export { get; init; }
     public string? ModelsDirectory { get; init; }
     /// <summary>Decoded-image cache of the loader, in MiB.</summary>
-    public int CacheMegabytes { get; init; } = 1024;
+    public int CacheMegabytes { get; init; } = 2048;
 
     /// <summary>Stop after this many epochs of this invocation (the run stays resumable; tests and time-boxed runs use it).</summary>
     [JsonIgnore] public int? StopAfterEpochs { get; init; }
