@@ -73,6 +73,7 @@ public static class PoseLiveCli
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
+            while (e is TypeInitializationException { InnerException: { } inner }) e = inner; // a native library that failed to load says why
             error.WriteLine($"poselive: error: {e.Message}");
             return ExitFailure;
         }
