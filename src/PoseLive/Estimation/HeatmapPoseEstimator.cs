@@ -38,7 +38,7 @@ public sealed class HeatmapPoseEstimator : IPoseEstimator
     public KeypointSchema Schema { get; }
     public bool FlipTestEnabled { get; }
     public bool CaptureHeatmaps { get; set; }
-    public FlipAlignment FlipAlignment => _codec.Convention == CropConvention.UnbiasedDataProcessing || _codec is DarkCodec ? FlipAlignment.None : FlipAlignment.ShiftOnePixel;
+    public FlipAlignment FlipAlignment => TopDownDecoding.FlipAlignmentFor(_codec);
 
     public IReadOnlyList<PersonPose> Estimate(ReadOnlySpan<byte> rgb, int width, int height, int stride, IReadOnlyList<DetectedBox> persons)
     {
@@ -65,14 +65,8 @@ public sealed class HeatmapPoseEstimator : IPoseEstimator
             for (int i = 0; i < n; i++)
             {
                 var own = data.Slice(i * per, per);
-                if (FlipTestEnabled)
-                {
-                    FlipTest.FlipBack(data.Slice((n + i) * per, per), back, _codec.HeatmapWidth, _codec.HeatmapHeight, _codec.ChannelsPerKeypoint, flipIndex, FlipAlignment);
-                    FlipTest.Average(own, back);
-                }
-                _codec.Decode(own, keypoints);
+                var inImage = TopDownDecoding.ToImage(_codec, own, FlipTestEnabled ? data.Slice((n + i) * per, per) : default, flipIndex, crops[i], back, keypoints);
                 var toImage = crops[i].InputToImage;
-                var inImage = keypoints.Select(toImage.Apply).ToArray();
                 int plane = _codec.HeatmapWidth * _codec.HeatmapHeight;
                 result.Add(new PersonPose(inImage, persons[i].Box, persons[i].Score, new PosePrediction(inImage, persons[i].Score, persons[i].Box.Area).Rescored())
                 {

@@ -59,16 +59,29 @@ public class TrainExportTests
         Assert.Equal(fromTorch.Pck05.Accuracy, fromOrt.Pck05.Accuracy);
         Assert.Equal(summary.BestMetric, fromTorch.Coco.AP, 12); // the run selected best.pth by this very number
 
-        // the exported model is served by the heatmap estimator (annotate/pose --model NAME) with the same keypoints
-        using var estimator = PoseLive.Estimation.PoseEstimators.Create(card, onnx);
-        var first = data.Instances[0];
-        var image = store.Get(first.Image);
-        var served = estimator.Estimate(image.Pixels, image.Width, image.Height, image.Stride, [new PoseLive.Detection.DetectedBox(first.Box, 1f, 0)]);
-        var expected = fromOrt.Predictions[0].Keypoints;
-        for (int j = 0; j < 17; j++)
+        // the exported model is served by the heatmap estimator (annotate/pose --model NAME) with the same keypoints,
+        // with and without the flip test
+        foreach (bool flip in new[] { false, true })
         {
-            Assert.Equal(expected[3 * j], served[0].Keypoints[j].X, 3);
-            Assert.Equal(expected[3 * j + 1], served[0].Keypoints[j].Y, 3);
+            var flipValidator = new PoseValidator(data, codec, PoseNets.Normalization("tiny"), store, batchSize: 4, flipTest: flip);
+            var validated = flipValidator.Evaluate((inputs, n) =>
+            {
+                using var input = OrtTensor.Create(inputs[..(n * 3 * 128 * 128)], n, 3, 128, 128);
+                var outputs = session.Run(new Dictionary<string, OrtTensor> { [session.Inputs[0].Name] = input });
+                var r = outputs["heatmaps"].ToArray<float>();
+                foreach (var t in outputs.Values) t.Dispose();
+                return r;
+            });
+            using var estimator = PoseLive.Estimation.PoseEstimators.Create(card, onnx, flipTest: flip);
+            var first = data.Instances[0];
+            var image = store.Get(first.Image);
+            var served = estimator.Estimate(image.Pixels, image.Width, image.Height, image.Stride, [new PoseLive.Detection.DetectedBox(first.Box, 1f, 0)]);
+            var expected = validated.Predictions[0].Keypoints;
+            for (int j = 0; j < 17; j++)
+            {
+                Assert.Equal(expected[3 * j], served[0].Keypoints[j].X, 3);
+                Assert.Equal(expected[3 * j + 1], served[0].Keypoints[j].Y, 3);
+            }
         }
     }
 

@@ -11,50 +11,32 @@ namespace PoseLive.Training.Checkpoints;
 /// </summary>
 public static class PthReader
 {
-    public static IReadOnlyList<CheckpointTensor> Read(string path)
+    public static IReadOnlyList<CheckpointTensor> Read(string path) => Load(path, root =>
     {
-        if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint '{path}' does not exist.", path);
-        ZipArchive zip;
-        try { zip = ZipFile.OpenRead(path); }
-        catch (InvalidDataException e) { throw new CheckpointFormatException($"{path}: not a PyTorch zip checkpoint ({e.Message}); the legacy pre-1.6 format is not supported"); }
-        using (zip)
+        var dict = FindStateDict(root) ?? throw new CheckpointFormatException($"{path}: the pickle does not hold a state_dict (a dict of tensors)");
+        var result = new List<CheckpointTensor>();
+        foreach (var (k, v) in dict)
         {
-            var pkl = zip.Entries.FirstOrDefault(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) || e.FullName == "data.pkl")
-                ?? throw new CheckpointFormatException($"{path}: no data.pkl in the archive");
-            string prefix = pkl.FullName[..^"data.pkl".Length];
-            byte[] pickle = ReadAll(pkl, path);
-            var storages = new Dictionary<string, Array>();
-            var root = RestrictedUnpickler.Load(pickle, path, (type, key, count) =>
-            {
-                if (storages.TryGetValue(key, out var existing)) return existing;
-                var entry = zip.GetEntry($"{prefix}data/{key}") ?? throw new CheckpointFormatException($"{path}: storage data/{key} is missing");
-                var bytes = ReadAll(entry, path);
-                var storage = ToArray(type, bytes, count, path, key);
-                storages[key] = storage;
-                return storage;
-            });
-            var dict = FindStateDict(root) ?? throw new CheckpointFormatException($"{path}: the pickle does not hold a state_dict (a dict of tensors)");
-            var result = new List<CheckpointTensor>();
-            foreach (var (k, v) in dict)
-            {
-                if (v is not RestrictedUnpickler.LoadedView view) continue; // non-tensor entries (e.g. epoch numbers) are skipped
-                result.Add(Materialise(k.ToString()!, view, path));
-            }
-            return result;
+            if (v is not RestrictedUnpickler.LoadedView view) continue; // non-tensor entries (e.g. epoch numbers) are skipped
+            result.Add(Materialise(k.ToString()!, view, path));
         }
-    }
+        return (IReadOnlyList<CheckpointTensor>)result;
+    });
 
     /// <summary>
     /// The whole pickled tree of a checkpoint (training checkpoints: state_dict, optimiser, epoch, …): dictionaries as
     /// Dictionary&lt;object, object?&gt;, lists and tuples, numbers (long, double), strings, and tensors as
     /// <see cref="CheckpointTensor"/> named by their path (e.g. "optimizer.state.3.exp_avg").
     /// </summary>
-    public static object? ReadTree(string path)
+    public static object? ReadTree(string path) => Load(path, root => MaterialiseTree(root, "", path));
+
+    /// <summary>Opens the zip, unpickles data.pkl with storages loaded on demand, and hands the root to <paramref name="use"/>.</summary>
+    private static T Load<T>(string path, Func<object, T> use)
     {
         if (!File.Exists(path)) throw new FileNotFoundException($"Checkpoint '{path}' does not exist.", path);
         ZipArchive zip;
         try { zip = ZipFile.OpenRead(path); }
-        catch (InvalidDataException e) { throw new CheckpointFormatException($"{path}: not a PyTorch zip checkpoint ({e.Message})"); }
+        catch (InvalidDataException e) { throw new CheckpointFormatException($"{path}: not a PyTorch zip checkpoint ({e.Message}); the legacy pre-1.6 format is not supported"); }
         using (zip)
         {
             var pkl = zip.Entries.FirstOrDefault(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) || e.FullName == "data.pkl")
@@ -67,7 +49,7 @@ public static class PthReader
                 var entry = zip.GetEntry($"{prefix}data/{key}") ?? throw new CheckpointFormatException($"{path}: storage data/{key} is missing");
                 return storages[key] = ToArray(type, ReadAll(entry, path), count, path, key);
             });
-            return MaterialiseTree(root, "", path);
+            return use(root);
         }
     }
 

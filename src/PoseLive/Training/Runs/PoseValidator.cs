@@ -32,7 +32,6 @@ public sealed class PoseValidator(KeypointDataset data, IKeypointCodec codec, In
         int w = codec.InputWidth, h = codec.InputHeight, iv = 3 * w * h;
         int k = data.Schema.Count, per = k * codec.ChannelsPerKeypoint * codec.HeatmapWidth * codec.HeatmapHeight;
         var flipIndex = data.Schema.FlipIndex();
-        var alignment = codec.Convention == CropConvention.UnbiasedDataProcessing || codec is DarkCodec ? FlipAlignment.None : FlipAlignment.ShiftOnePixel;
         int categoryId = data.GroundTruth.Categories.First(c => c.Keypoints.Length > 0).Id;
         var results = new List<CocoResult>(data.Instances.Count);
         int runBatch = flipTest ? 2 * batchSize : batchSize;
@@ -56,15 +55,7 @@ public sealed class PoseValidator(KeypointDataset data, IKeypointCodec codec, In
             var output = run(input, flipTest ? 2 * n : n);
             for (int i = 0; i < n; i++)
             {
-                var own = output.AsSpan(i * per, per);
-                if (flipTest)
-                {
-                    FlipTest.FlipBack(output.AsSpan((n + i) * per, per), back, codec.HeatmapWidth, codec.HeatmapHeight, codec.ChannelsPerKeypoint, flipIndex, alignment);
-                    FlipTest.Average(own, back);
-                }
-                codec.Decode(own, keypoints);
-                var toImage = crops[i].InputToImage;
-                var inImage = keypoints.Select(toImage.Apply).ToArray();
+                var inImage = TopDownDecoding.ToImage(codec, output.AsSpan(i * per, per), flipTest ? output.AsSpan((n + i) * per, per) : default, flipIndex, crops[i], back, keypoints);
                 var instance = data.Instances[start + i];
                 var triplets = new float[3 * k];
                 for (int j = 0; j < k; j++)
