@@ -104,6 +104,7 @@ public class TrainCliTests
         (code, _, error) = CliRunner.Run(Tiny(json, dir.File("e")));
         Assert.Equal(1, code);
         Assert.Contains("1 of 8 image files are missing", error);
+        Assert.False(Directory.Exists(dir.File("e"))); // a run that cannot start leaves no folder behind
 
         Assert.Equal(last, File.ReadAllBytes(Path.Combine(run, "last.pth")));
         foreach (var line in error.Split('\n', StringSplitOptions.RemoveEmptyEntries)) Assert.DoesNotContain("Exception", line);

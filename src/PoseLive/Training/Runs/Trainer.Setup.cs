@@ -40,8 +40,16 @@ public sealed partial class Trainer
 
     private static IReadOnlyList<string> AugmentationPresets() => Data.AugmentationOptions.Presets;
 
-    /// <summary>The run folder must be writable; a fresh run must not overwrite an earlier run's checkpoints.</summary>
-    private void PrepareOutput(string output, bool resume)
+    /// <summary>A fresh run must not overwrite an earlier run's checkpoints; a resumed one needs them.</summary>
+    private void CheckOutput(string output, bool resume)
+    {
+        if (resume && !File.Exists(LastPath)) throw new FileNotFoundException($"{output}: nothing to resume (no last.pth)", LastPath);
+        if (!resume && File.Exists(LastPath))
+            throw new IOException($"{output}: already holds a run (last.pth); add --resume to continue it, or choose another --out");
+    }
+
+    /// <summary>The run folder must be writable.</summary>
+    private static void CreateOutput(string output)
     {
         try
         {
@@ -54,9 +62,6 @@ public sealed partial class Trainer
         {
             throw new IOException($"{output}: cannot write the run folder ({e.Message})");
         }
-        if (resume && !File.Exists(LastPath)) throw new FileNotFoundException($"{output}: nothing to resume (no last.pth)", LastPath);
-        if (!resume && File.Exists(LastPath))
-            throw new IOException($"{output}: already holds a run (last.pth); add --resume to continue it, or choose another --out");
     }
 
     /// <summary>Loads a checkpoint to start from (fine-tuning); names must overlap and shapes agree. Returns the key report.</summary>

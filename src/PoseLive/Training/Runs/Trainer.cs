@@ -40,7 +40,7 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
         var clock = Stopwatch.StartNew();
         var o = Options;
         Validate(o);
-        PrepareOutput(o.Output, resume);
+        CheckOutput(o.Output, resume);
 
         var schema = o.Schema is null ? null : KeypointSchema.ByName(o.Schema);
         var train = KeypointDataset.Load(o.Train, o.Images, schema);
@@ -49,6 +49,7 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
         else if (o.ValidationSplit > 0) (train, validation) = train.Split(o.ValidationSplit);
         if (train.Instances.Count == 0) throw new DatasetException($"{o.Train}: no instance with labelled keypoints to train on");
         string metric = o.Metric ?? (train.Schema.Name == KeypointSchema.Coco17.Name ? "ap" : "pck");
+        CreateOutput(o.Output); // only once the data loaded: a bad dataset leaves nothing behind
 
         Torch.Threads = o.Threads;
         Torch.FlushDenormal(true);
@@ -96,8 +97,8 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
         {
             net.Train();
             var epochClock = Stopwatch.StartNew();
-            double lossSum = 0;
-            int steps = 0, seen = 0;
+            double lossSum = state.EpochLossSum; // a run resumed mid-epoch continues the epoch's sums
+            int steps = state.EpochSteps, seen = 0;
             long step = state.GlobalStep;
             int batchIndex = state.Batch;
             foreach (var batch in loader.Epoch(epoch, state.Batch, shuffle: true))
@@ -124,7 +125,7 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
                 _observer.Step(new StepReport(epoch, batch.Number, loader.BatchesPerEpoch, step, loss, lr, seen / epochClock.Elapsed.TotalSeconds));
                 if (cancellationToken.IsCancellationRequested && batchIndex < loader.BatchesPerEpoch)
                 {
-                    state = state with { Epoch = epoch, Batch = batchIndex, GlobalStep = step };
+                    state = state with { Epoch = epoch, Batch = batchIndex, GlobalStep = step, EpochLossSum = lossSum, EpochSteps = steps };
                     TrainingCheckpoint.Save(LastPath, net, optimizer, state, configJson, o.Seed);
                     _observer.Message($"stopped after step {batchIndex} of epoch {epoch + 1}; {LastPath} written. Continue with the same command and --resume.");
                     return new TrainingSummary(epoch, true, state.BestMetric, state.BestEpoch, metric, LastPath, File.Exists(BestPath) ? BestPath : null, null, clock.Elapsed);
@@ -151,7 +152,7 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
                     Pck05PerKeypoint = train.Schema.Keypoints.Select((name, j) => (name, j)).ToDictionary(p => p.name, p => result.Pck05.PerKeypoint[p.j]),
                 };
             }
-            state = state with { Epoch = epoch + 1, Batch = 0, GlobalStep = step };
+            state = state with { Epoch = epoch + 1, Batch = 0, GlobalStep = step, EpochLossSum = 0, EpochSteps = 0 };
             TrainingCheckpoint.Save(LastPath, net, optimizer, state, configJson, o.Seed);
             if (best) File.Copy(LastPath, BestPath, overwrite: true);
             records.Add(record);

@@ -9,12 +9,16 @@ namespace PoseLive.Training.Runs;
 public sealed record TrainingState(int Epoch, int Batch, long GlobalStep, double BestMetric, int BestEpoch)
 {
     public static TrainingState Start { get; } = new(0, 0, 0, double.NegativeInfinity, -1);
+
+    /// <summary>Within an epoch stopped part-way: the loss sum and steps so far (so its record equals an uninterrupted one).</summary>
+    public double EpochLossSum { get; init; }
+    public int EpochSteps { get; init; }
 }
 
 /// <summary>
 /// A run's checkpoint as `torch.save` writes training checkpoints, atomically: {"state_dict": the net's state_dict,
 /// "optimizer": {kind, state (per parameter index), param_groups}, "epoch", "batch", "global_step", "best_metric",
-/// "best_epoch", "config" (the run's JSON), "seed"}. The data order and augmentation are functions of (seed, epoch,
+/// "best_epoch", "epoch_loss_sum", "epoch_steps", "config" (the run's JSON), "seed"}. The data order and augmentation are functions of (seed, epoch,
 /// index), so these values are the whole state a resumed run needs. `--init` and PthReader find the state_dict in it.
 /// </summary>
 public static class TrainingCheckpoint
@@ -43,6 +47,8 @@ public static class TrainingCheckpoint
             ["global_step"] = state.GlobalStep,
             ["best_metric"] = double.IsFinite(state.BestMetric) ? state.BestMetric : null,
             ["best_epoch"] = (long)state.BestEpoch,
+            ["epoch_loss_sum"] = state.EpochLossSum,
+            ["epoch_steps"] = (long)state.EpochSteps,
             ["config"] = configJson,
             ["seed"] = seed.ToString(System.Globalization.CultureInfo.InvariantCulture),
             ["poselive"] = ThisAssembly.Version,
@@ -88,7 +94,11 @@ public static class TrainingCheckpoint
         }
         configJson = root.GetValueOrDefault("config") as string ?? "{}";
         return new TrainingState((int)Number(root.GetValueOrDefault("epoch")), (int)Number(root.GetValueOrDefault("batch")), Number(root.GetValueOrDefault("global_step")),
-            root.GetValueOrDefault("best_metric") is double b ? b : double.NegativeInfinity, (int)Number(root.GetValueOrDefault("best_epoch") ?? -1L));
+            root.GetValueOrDefault("best_metric") is double b ? b : double.NegativeInfinity, (int)Number(root.GetValueOrDefault("best_epoch") ?? -1L))
+        {
+            EpochLossSum = root.GetValueOrDefault("epoch_loss_sum") is double sum ? sum : 0,
+            EpochSteps = (int)Number(root.GetValueOrDefault("epoch_steps")),
+        };
     }
 
     private static long Number(object? v) => v switch { long l => l, double d => (long)d, null => 0, _ => Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture) };
