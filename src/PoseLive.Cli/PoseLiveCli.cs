@@ -60,11 +60,14 @@ public static class PoseLiveCli
         }
         try
         {
-            // Ctrl-C / SIGTERM cancel the action's token; it then has 30 s to drain and flush its outputs
-            return parse.Invoke(new InvocationConfiguration
+            // Ctrl-C / SIGTERM cancel the action's token; it then has 30 s (train: 10 min, to finish its step) to drain and flush its outputs
+            // InvokeAsync, not Invoke: only the asynchronous pipeline installs System.CommandLine's SIGINT/SIGTERM handler
+            // (with Invoke, Ctrl-C killed the process at once, mid-write)
+            return parse.InvokeAsync(new InvocationConfiguration
             {
-                EnableDefaultExceptionHandler = false, Output = output, Error = error, ProcessTerminationTimeout = TimeSpan.FromSeconds(30),
-            });
+                EnableDefaultExceptionHandler = false, Output = output, Error = error,
+                ProcessTerminationTimeout = args.Length > 0 && args[0] == "train" ? TimeSpan.FromMinutes(10) : TimeSpan.FromSeconds(30), // a big net's training step can take a minute
+            }).GetAwaiter().GetResult();
         }
         catch (OperationCanceledException)
         {

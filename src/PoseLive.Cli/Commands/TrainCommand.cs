@@ -59,8 +59,11 @@ internal static class TrainCommand
             net, train, images, val, valImages, valSplit, schema, input, codec, sigma, epochs, batch, lr, schedule, factor, warmup, cycle, optimizer, momentum, wd,
             loss, topk, augment, workers, threads, seed, valEvery, flip, metric, output, resume, init, export, models, cache,
         };
-        command.SetAction((parse, cancel) =>
+        // asynchronous on purpose: System.CommandLine installs its Ctrl-C handler only once the action has returned its
+        // task, so the training itself runs on a worker thread (one thread throughout: libtorch's grad mode is per thread)
+        command.SetAction(async (parse, cancel) =>
         {
+            await Task.Yield();
             var (h, w) = ParseSize(parse.GetRequiredValue(input));
             var o = new TrainingOptions
             {
@@ -79,22 +82,24 @@ internal static class TrainCommand
             catch (ArgumentException e)
             {
                 parse.InvocationConfiguration.Error.WriteLine($"poselive: train: {e.Message}");
-                return Task.FromResult(PoseLiveCli.ExitUsage);
+                return PoseLiveCli.ExitUsage;
             }
             bool interactive = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected;
-            var summary = interactive
-                ? RunWithProgress(o, parse.GetValue(resume), cancel)
-                : new Trainer(o, new PlainObserver(stdout)).Run(parse.GetValue(resume), cancel);
-            stdout.WriteLine(string.Format(inv, "{0}: {1} epochs in {2:hh\\:mm\\:ss}; best {3} {4} (epoch {5}); {6}{7}",
-                o.Output, summary.EpochsCompleted, summary.Elapsed, summary.MetricName, double.IsFinite(summary.BestMetric) ? summary.BestMetric.ToString("F4", inv) : "n/a",
-                summary.BestEpoch, summary.BestCheckpoint ?? summary.LastCheckpoint,
+            bool resuming = parse.GetValue(resume);
+            var summary = await Task.Run(() => interactive
+                ? RunWithProgress(o, resuming, cancel)
+                : new Trainer(o, new PlainObserver(stdout)).Run(resuming, cancel), CancellationToken.None);
+            var best = summary.BestEpoch >= 1 && double.IsFinite(summary.BestMetric)
+                ? string.Format(inv, "best {0} {1:F4} (epoch {2}), {3}", summary.MetricName, summary.BestMetric, summary.BestEpoch, summary.BestCheckpoint)
+                : $"not validated, {summary.LastCheckpoint}";
+            stdout.WriteLine(string.Format(inv, "{0}: {1} epochs in {2:hh\\:mm\\:ss}; {3}{4}", o.Output, summary.EpochsCompleted, summary.Elapsed, best,
                 summary.Exported is { } card ? $"; exported models/{card.Name}.onnx" : ""));
             if (summary.Interrupted && cancel.IsCancellationRequested)
             {
                 stdout.WriteLine($"stopped: resume with the same command and --resume");
-                return Task.FromResult(PoseLiveCli.ExitFailure);
+                return PoseLiveCli.ExitFailure;
             }
-            return Task.FromResult(PoseLiveCli.ExitOk);
+            return PoseLiveCli.ExitOk;
         });
         return command;
     }

@@ -128,3 +128,53 @@ public class TrainCliTests
         Assert.Equal(2, File.ReadAllLines(Path.Combine(first, "metrics.jsonl")).Length);
     }
 }
+
+[Collection("libtorch")]
+public class TrainCtrlCTests
+{
+    [Fact]
+    public void CtrlCFinishesTheStepWritesACheckpointAndSaysHowToResume()
+    {
+        using var dir = new TestData.TempDir();
+        var json = SyntheticPoseData.WriteStills(dir.Path, 16, 96, 96);
+        var run = dir.File("run");
+        var psi = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "poselive.dll"), "train", "--net", "tiny", "--train", json,
+            "--input", "64x64", "--epochs", "1000", "--batch", "2", "--threads", "1", "--out", run]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var p = System.Diagnostics.Process.Start(psi)!;
+        var stdout = new System.Text.StringBuilder();
+        var stderr = new System.Text.StringBuilder();
+        p.OutputDataReceived += (_, e) => { lock (stdout) stdout.AppendLine(e.Data); };
+        p.ErrorDataReceived += (_, e) => { lock (stderr) stderr.AppendLine(e.Data); };
+        p.BeginOutputReadLine();
+        p.BeginErrorReadLine();
+        // wait for two finished epochs in the run's records (the child's stdout may reach us only at its exit)
+        var metrics = Path.Combine(run, "metrics.jsonl");
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (!(File.Exists(metrics) && File.ReadAllLines(metrics).Length >= 2))
+        {
+            Assert.False(p.HasExited, "the run ended before it was interrupted: " + stderr);
+            if (clock.Elapsed > TimeSpan.FromMinutes(2)) { p.Kill(); Assert.Fail($"no second epoch within 2 minutes; stdout: {stdout}; stderr: {stderr}"); }
+            Thread.Sleep(50);
+        }
+        // SIGTERM takes the same path as Ctrl-C (SIGINT): both cancel the command's token
+        int killed;
+        using (var kill = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("kill", ["-TERM", p.Id.ToString(System.Globalization.CultureInfo.InvariantCulture)]) { RedirectStandardError = true })!)
+        {
+            kill.WaitForExit();
+            killed = kill.ExitCode;
+        }
+        Assert.True(p.WaitForExit(60_000));
+        p.WaitForExit(); // drains the asynchronous readers
+        var rest = stdout.ToString();
+        Assert.True(p.ExitCode == 1, $"kill exit {killed}; exit {p.ExitCode}: " + rest[..Math.Min(300, rest.Length)]);
+        Assert.Matches(@"stopped after (step \d+ of epoch \d+|epoch \d+); .*last\.pth written\. Continue with the same command and --resume", rest);
+        var tree = (Dictionary<object, object?>)PoseLive.Training.Checkpoints.PthReader.ReadTree(Path.Combine(run, "last.pth"))!;
+        long done = (long)tree["epoch"]!;
+        Assert.True(done >= 2);
+        string until = (done + 2).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        var (code, output, error) = CliRunner.Run("train", "--net", "tiny", "--train", json, "--input", "64x64", "--epochs", until, "--batch", "2", "--threads", "1", "--out", run, "--resume");
+        Assert.True(code == 0, error);
+        Assert.Contains("resuming from", output);
+        Assert.Contains($"epoch {until}/{until}", output);
+    }
+}
