@@ -11,12 +11,22 @@ internal static class ExportCommand
         var run = new Argument<string>("RUN") { Description = "Run folder written by `poselive train` (config.json, best.pth or last.pth)." };
         var name = new Option<string>("--name") { Description = "Model name (models/NAME.onnx, NAME.card.json; `--model NAME` serves it).", Required = true };
         var models = new Option<string?>("--models") { Description = "Models folder (default: the project's models/)." };
-        var command = new Command("export", "Export a training run's best checkpoint to ONNX with a model card, for `annotate`, `pose` and `run --model NAME`.") { run, name, models };
+        var verify = new Option<bool>("--verify") { Description = "Score the served model through ONNX Runtime on the run's validation data next to the checkpoint (libtorch)." };
+        var command = new Command("export", "Export a training run's best checkpoint to ONNX with a model card, for `annotate`, `pose` and `run --model NAME`.") { run, name, models, verify };
         command.SetAction((parse, _) =>
         {
             var card = RunExporter.Export(parse.GetRequiredValue(run), parse.GetRequiredValue(name), parse.GetValue(models) ?? PoseLive.Models.ModelZoo.DefaultDirectory());
             parse.InvocationConfiguration.Output.WriteLine($"{card.Name}: {card.Description}");
-            parse.InvocationConfiguration.Output.WriteLine($"  serve it with --model {card.Name}");
+            var output = parse.InvocationConfiguration.Output;
+            output.WriteLine($"  serve it with --model {card.Name}");
+            if (parse.GetValue(verify))
+            {
+                var directory = parse.GetValue(models) ?? PoseLive.Models.ModelZoo.DefaultDirectory();
+                var c = ServedModelCheck.Run(parse.GetRequiredValue(run), Path.Combine(directory, card.File));
+                var inv = System.Globalization.CultureInfo.InvariantCulture;
+                output.WriteLine(string.Format(inv, "  validation ({0} instances): checkpoint (libtorch) AP {1:F4}, PCK@0.05 {2:F4}; served (ONNX Runtime) AP {3:F4}, PCK@0.05 {4:F4}; max heatmap difference {5:E2}",
+                    c.Instances, c.Checkpoint.Coco.AP, c.Checkpoint.Pck05.Accuracy, c.Served.Coco.AP, c.Served.Pck05.Accuracy, c.MaxHeatmapDifference));
+            }
             return Task.FromResult(PoseLiveCli.ExitOk);
         });
         return command;

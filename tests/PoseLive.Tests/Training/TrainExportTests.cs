@@ -58,6 +58,11 @@ public class TrainExportTests
         Assert.Equal(fromTorch.Coco.AP, fromOrt.Coco.AP);
         Assert.Equal(fromTorch.Pck05.Accuracy, fromOrt.Pck05.Accuracy);
         Assert.Equal(summary.BestMetric, fromTorch.Coco.AP, 12); // the run selected best.pth by this very number
+        var check = ServedModelCheck.Run(run, onnx);                 // what `poselive export --verify` prints
+        Assert.Equal(check.Checkpoint.Coco.AP, check.Served.Coco.AP);
+        Assert.Equal(fromTorch.Coco.AP, check.Checkpoint.Coco.AP);
+        Assert.True(check.MaxHeatmapDifference <= 1e-4, $"{check.MaxHeatmapDifference:E2}");
+        Assert.Equal(8, check.Instances);
 
         // the exported model is served by the heatmap estimator (annotate/pose --model NAME) with the same keypoints,
         // with and without the flip test

@@ -35,7 +35,18 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
     public string BestPath => Path.Combine(Options.Output, "best.pth");
     public string ConfigPath => Path.Combine(Options.Output, "config.json");
 
+    /// <summary>
+    /// Runs (or resumes) the run on the calling thread; denormal floats are flushed to zero on that thread while it
+    /// trains (tiny gradients otherwise take the CPU's slow path) and the default is restored after.
+    /// </summary>
     public TrainingSummary Run(bool resume, CancellationToken cancellationToken = default)
+    {
+        Torch.FlushDenormal(true);
+        try { return RunFlushed(resume, cancellationToken); }
+        finally { Torch.FlushDenormal(false); }
+    }
+
+    private TrainingSummary RunFlushed(bool resume, CancellationToken cancellationToken)
     {
         var clock = Stopwatch.StartNew();
         var o = Options;
@@ -52,7 +63,6 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
         CreateOutput(o.Output); // only once the data loaded: a bad dataset leaves nothing behind
 
         Torch.Threads = o.Threads;
-        Torch.FlushDenormal(true);
         Torch.ManualSeed(o.Seed);
         var codec = CreateCodec(o);
         int outputs = train.Schema.Count * codec.ChannelsPerKeypoint;

@@ -1,0 +1,59 @@
+using System.Text.Json;
+using PoseLive.Training.Checkpoints;
+using PoseLive.Training.Nets;
+
+namespace PoseLive.Training.Runs;
+
+/// <summary>What <see cref="ServedModelCheck.Run"/> measured: the checkpoint's and the served model's validation and their largest heatmap difference.</summary>
+public sealed record ServedModelComparison(ValidationResult Checkpoint, ValidationResult Served, double MaxHeatmapDifference, int Instances);
+
+/// <summary>
+/// Scores a run's exported model through ONNX Runtime on the run's own validation data, next to its checkpoint
+/// through libtorch, with the same crops and decoding: the served model should equal the checkpoint.
+/// </summary>
+public static class ServedModelCheck
+{
+    public static ServedModelComparison Run(string run, string onnxPath, CancellationToken cancellationToken = default)
+    {
+        var o = JsonSerializer.Deserialize<TrainingOptions>(File.ReadAllBytes(Path.Combine(run, "config.json")))
+            ?? throw new CheckpointFormatException($"{run}: empty config.json");
+        var schema = Pose.KeypointSchema.ByName(o.Schema ?? "coco17");
+        Data.KeypointDataset validation;
+        if (o.Validation is not null) validation = Data.KeypointDataset.Load(o.Validation, o.ValidationImages ?? o.Images, schema);
+        else if (o.ValidationSplit > 0) validation = Data.KeypointDataset.Load(o.Train, o.Images, schema).Split(o.ValidationSplit).Validation;
+        else throw new ArgumentException($"{run}: the run has no validation data (--val or --val-split) to compare on");
+        var codec = Trainer.CreateCodec(o);
+        var checkpoint = File.Exists(Path.Combine(run, "best.pth")) ? Path.Combine(run, "best.pth") : Path.Combine(run, "last.pth");
+        using var net = PoseNets.Create(o.Net, schema.Count * codec.ChannelsPerKeypoint);
+        TrainingCheckpoint.Load(checkpoint, net, null, out _);
+        using var store = new Data.ImageStore((long)o.CacheMegabytes << 20);
+        store.Preload(validation.Images.Values, cancellationToken);
+        var validator = new PoseValidator(validation, codec, PoseNets.Normalization(o.Net), store, o.Batch, o.FlipTest);
+        var fromTorch = Trainer.Validate(validator, net, cancellationToken);
+        // the same crops again through ONNX Runtime, each batch also through libtorch for the heatmap difference
+        int h = o.InputHeight, w = o.InputWidth;
+        net.Eval();
+        using var session = Inference.InferenceSession.FromFile(onnxPath);
+        string inputName = session.Inputs[0].Name, outputName = session.Outputs[0].Name;
+        double max = 0;
+        var fromOrt = validator.Evaluate((inputs, count) =>
+        {
+            var x = inputs[..(count * 3 * h * w)];
+            float[] served;
+            using (var input = Inference.OrtTensor.Create(x, count, 3, h, w))
+            {
+                var result = session.Run(new Dictionary<string, Inference.OrtTensor> { [inputName] = input });
+                served = result[outputName].ToArray<float>();
+                foreach (var t in result.Values) t.Dispose();
+            }
+            using (var scope = new Tensors.DisposeScope())
+            using (Tensors.Torch.NoGrad())
+            {
+                var reference = net.Forward(Tensors.Tensor.FromArray(x, count, 3, h, w)).ToFloats();
+                for (int i = 0; i < served.Length; i++) max = Math.Max(max, Math.Abs(served[i] - reference[i]));
+            }
+            return served;
+        }, cancellationToken);
+        return new ServedModelComparison(fromTorch, fromOrt, max, validation.Instances.Count);
+    }
+}
