@@ -24,8 +24,8 @@ internal static class ExportCommand
                 var directory = parse.GetValue(models) ?? PoseLive.Models.ModelZoo.DefaultDirectory();
                 var c = ServedModelCheck.Run(parse.GetRequiredValue(run), Path.Combine(directory, card.File));
                 var inv = System.Globalization.CultureInfo.InvariantCulture;
-                output.WriteLine(string.Format(inv, "  validation ({0} instances): checkpoint (libtorch) AP {1:F4}, PCK@0.05 {2:F4}; served (ONNX Runtime) AP {3:F4}, PCK@0.05 {4:F4}; max heatmap difference {5:E2}",
-                    c.Instances, c.Checkpoint.Coco.AP, c.Checkpoint.Pck05.Accuracy, c.Served.Coco.AP, c.Served.Pck05.Accuracy, c.MaxHeatmapDifference));
+                output.WriteLine(string.Format(inv, "  validation ({0} instances): checkpoint (libtorch) AP {1:F4}, PCK@0.05 {2:F4}; served (ONNX Runtime) AP {3:F4}, PCK@0.05 {4:F4}; max heatmap difference {5:E2} (largest heatmap value {6:F3})",
+                    c.Instances, c.Checkpoint.Coco.AP, c.Checkpoint.Pck05.Accuracy, c.Served.Coco.AP, c.Served.Pck05.Accuracy, c.MaxHeatmapDifference, c.MaxHeatmapValue));
             }
             return Task.FromResult(PoseLiveCli.ExitOk);
         });

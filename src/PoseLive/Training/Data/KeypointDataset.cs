@@ -73,7 +73,7 @@ public sealed partial class KeypointDataset
             if (!exists)
             {
                 missing++;
-                if (missingNames.Count < 3) missingNames.Add(r.Path);
+                if (missingNames.Count < 3 && !missingNames.Contains(r.Path)) missingNames.Add(r.Path);
                 continue;
             }
             images[image.Id] = r;

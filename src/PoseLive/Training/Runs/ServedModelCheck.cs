@@ -5,7 +5,11 @@ using PoseLive.Training.Nets;
 namespace PoseLive.Training.Runs;
 
 /// <summary>What <see cref="ServedModelCheck.Run"/> measured: the checkpoint's and the served model's validation and their largest heatmap difference.</summary>
-public sealed record ServedModelComparison(ValidationResult Checkpoint, ValidationResult Served, double MaxHeatmapDifference, int Instances);
+public sealed record ServedModelComparison(ValidationResult Checkpoint, ValidationResult Served, double MaxHeatmapDifference, int Instances)
+{
+    /// <summary>The largest |heatmap value| of the checkpoint's outputs (the scale the difference compares with).</summary>
+    public double MaxHeatmapValue { get; init; }
+}
 
 /// <summary>
 /// Scores a run's exported model through ONNX Runtime on the run's own validation data, next to its checkpoint
@@ -35,7 +39,7 @@ public static class ServedModelCheck
         net.Eval();
         using var session = Inference.InferenceSession.FromFile(onnxPath);
         string inputName = session.Inputs[0].Name, outputName = session.Outputs[0].Name;
-        double max = 0;
+        double max = 0, scale = 0;
         var fromOrt = validator.Evaluate((inputs, count) =>
         {
             var x = inputs[..(count * 3 * h * w)];
@@ -50,10 +54,10 @@ public static class ServedModelCheck
             using (Tensors.Torch.NoGrad())
             {
                 var reference = net.Forward(Tensors.Tensor.FromArray(x, count, 3, h, w)).ToFloats();
-                for (int i = 0; i < served.Length; i++) max = Math.Max(max, Math.Abs(served[i] - reference[i]));
+                for (int i = 0; i < served.Length; i++) { max = Math.Max(max, Math.Abs(served[i] - reference[i])); scale = Math.Max(scale, Math.Abs(reference[i])); }
             }
             return served;
         }, cancellationToken);
-        return new ServedModelComparison(fromTorch, fromOrt, max, validation.Instances.Count);
+        return new ServedModelComparison(fromTorch, fromOrt, max, validation.Instances.Count) { MaxHeatmapValue = scale };
     }
 }

@@ -67,7 +67,12 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
         var codec = CreateCodec(o);
         int outputs = train.Schema.Count * codec.ChannelsPerKeypoint;
         var normalization = PoseNets.Normalization(o.Net);
-        var configJson = JsonSerializer.Serialize(o with { Schema = train.Schema.Name, Metric = metric }, new JsonSerializerOptions { WriteIndented = true });
+        static string? Full(string? path) => path is null ? null : Path.GetFullPath(path); // the run folder works from any directory
+        var configJson = JsonSerializer.Serialize(o with
+        {
+            Schema = train.Schema.Name, Metric = metric, Train = Full(o.Train)!, Images = Full(o.Images), Validation = Full(o.Validation),
+            ValidationImages = Full(o.ValidationImages), Init = Full(o.Init), Output = Full(o.Output)!,
+        }, new JsonSerializerOptions { WriteIndented = true });
 
         using var net = PoseNets.Create(o.Net, outputs);
         string? initReport = null;
