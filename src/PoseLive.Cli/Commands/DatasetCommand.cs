@@ -2,6 +2,7 @@ using System.CommandLine;
 using PoseLive.Pose.Codecs;
 using PoseLive.Training.Data;
 using PoseLive.Training.Nets;
+using PoseLive.Training.Runs;
 
 namespace PoseLive.Cli.Commands;
 
@@ -33,7 +34,7 @@ internal static class DatasetCommand
             if (parse.GetValue(epoch) < 1) throw new ArgumentException("--epoch must be at least 1");
             var (h, w) = TrainCommand.ParseSize(parse.GetRequiredValue(input));
             var dataset = KeypointDataset.Load(parse.GetRequiredValue(data), parse.GetValue(images));
-            var c = KeypointCodecs.Create(parse.GetRequiredValue(codec), w, h, w / 4, h / 4, 2.0 * (h / 4) / 64.0);
+            var c = KeypointCodecs.Create(parse.GetRequiredValue(codec), w, h, w / 4, h / 4, TrainingOptions.DefaultSigma(h));
             var sampler = new TopDownSampler(dataset.Schema, c, PoseNets.Normalization(parse.GetRequiredValue(net)), AugmentationOptions.ByName(parse.GetRequiredValue(augment)), parse.GetValue(seed));
             using var store = new ImageStore();
             var path = parse.GetRequiredValue(output);

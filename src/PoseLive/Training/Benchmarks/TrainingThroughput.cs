@@ -19,28 +19,15 @@ public sealed class TrainingThroughput : IDisposable
     private readonly Adam _optimizer;
     private readonly Tensor _images, _targets;
 
-    /// <summary>Names <see cref="Create"/> accepts.</summary>
-    public static IReadOnlyList<string> Nets { get; } = ["lpn50", "lpn101", "lpn152", "simplebaseline50", "simplebaseline101", "simplebaseline152", "hrnet_w32", "hrnet_w48"];
-
-    public static Module Create(string net, int keypoints = 17) => net switch
-    {
-        "lpn50" => new Lpn(50, keypoints),
-        "lpn101" => new Lpn(101, keypoints),
-        "lpn152" => new Lpn(152, keypoints),
-        "simplebaseline50" => new SimpleBaseline(50, keypoints),
-        "simplebaseline101" => new SimpleBaseline(101, keypoints),
-        "simplebaseline152" => new SimpleBaseline(152, keypoints),
-        "hrnet_w32" => new HRNet(32, keypoints),
-        "hrnet_w48" => new HRNet(48, keypoints),
-        _ => throw new ArgumentException($"unknown net '{net}'; one of {string.Join(", ", Nets)}", nameof(net)),
-    };
+    /// <summary>The nets it times: those `poselive train` builds (<see cref="PoseNets"/>).</summary>
+    public static IReadOnlyList<string> Nets => PoseNets.Names;
 
     public TrainingThroughput(string net, int batch, int height = 256, int width = 192, int keypoints = 17)
     {
         if (batch < 1) throw new ArgumentOutOfRangeException(nameof(batch), "batch must be at least 1");
         if (height % 32 != 0 || width % 32 != 0) throw new ArgumentException($"input {height}×{width}: both sides must be multiples of 32");
         Batch = batch;
-        _net = Create(net, keypoints);
+        _net = PoseNets.Create(net, keypoints);
         _net.Train();
         _optimizer = new Adam(_net.Parameters(), 1e-3);
         using (var scope = new DisposeScope())

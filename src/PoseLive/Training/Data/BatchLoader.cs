@@ -116,7 +116,7 @@ public sealed class BatchLoader : IDisposable
                 var instance = _data.Instances[index];
                 var image = _store.Get(instance.Image);
                 batch.Instances[i] = index;
-                batch.Geometry[i] = _sampler.Build(instance, image, epoch, index,
+                _sampler.Build(instance, image, epoch, index,
                     batch.Images.AsSpan(i * iv, iv), batch.Targets.AsSpan(i * tv, tv), batch.Weights.AsSpan(i * k, k), batch.Keypoints.AsSpan(i * k, k));
             }
             return batch;

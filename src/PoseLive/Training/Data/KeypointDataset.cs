@@ -113,7 +113,7 @@ public sealed partial class KeypointDataset
         {
             var frames = video.Select(i => (i.Id, Time: i.Timestamp ?? Images[i.Id].FrameIndex)).OrderBy(f => f.Time).ToList();
             double t0 = frames[0].Time, t1 = frames[^1].Time, cut = t0 + (1 - validationFraction) * (t1 - t0);
-            foreach (var f in frames) if (f.Time > cut || frames.Count == 1) validation.Add(f.Id);
+            foreach (var f in frames) if (f.Time > cut) validation.Add(f.Id);
         }
         var stills = GroundTruth.Images.Where(i => !Images[i.Id].IsVideoFrame).OrderBy(i => i.Id).ToList();
         int stillVal = (int)Math.Round(stills.Count * validationFraction);

@@ -14,7 +14,6 @@ public sealed class TrainingBatch
         Targets = new float[capacity * targetValues];
         Weights = new float[capacity * keypoints];
         Instances = new int[capacity];
-        Geometry = new SampleGeometry[capacity];
         Keypoints = new Pose.Keypoint[capacity * keypoints];
     }
 
@@ -28,7 +27,6 @@ public sealed class TrainingBatch
     public float[] Weights { get; }
     /// <summary>Dataset instance index of each entry.</summary>
     public int[] Instances { get; }
-    public SampleGeometry[] Geometry { get; }
     /// <summary>Each entry's keypoints in input pixels, [N, K] (as the targets were encoded from).</summary>
     public Pose.Keypoint[] Keypoints { get; }
 }

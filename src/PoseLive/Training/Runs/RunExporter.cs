@@ -17,13 +17,8 @@ public static class RunExporter
     {
         if (string.IsNullOrWhiteSpace(name) || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name.Contains('.'))
             throw new ArgumentException($"model name '{name}' must be a plain file name without dots");
-        var configPath = Path.Combine(run, "config.json");
-        if (!File.Exists(configPath)) throw new FileNotFoundException($"{run}: not a training run (no config.json)", configPath);
-        TrainingOptions o;
-        try { o = JsonSerializer.Deserialize<TrainingOptions>(File.ReadAllBytes(configPath)) ?? throw new JsonException("empty"); }
-        catch (JsonException e) { throw new CheckpointFormatException($"{configPath}: not a valid run config ({e.Message})"); }
-        var checkpoint = File.Exists(Path.Combine(run, "best.pth")) ? Path.Combine(run, "best.pth") : Path.Combine(run, "last.pth");
-        if (!File.Exists(checkpoint)) throw new FileNotFoundException($"{run}: no checkpoint to export (neither best.pth nor last.pth)", checkpoint);
+        var o = ReadConfig(run);
+        var checkpoint = CheckpointOf(run);
         var schema = Pose.KeypointSchema.ByName(o.Schema ?? "coco17");
         var codec = Trainer.CreateCodec(o);
         using var net = PoseNets.Create(o.Net, schema.Count * codec.ChannelsPerKeypoint);
@@ -43,5 +38,21 @@ public static class RunExporter
             provenance.Dataset, state.Epoch, provenance.MetricValue is double v ? $"; best {metric} {v:F4} at epoch {state.BestEpoch}" : "");
         net.To(Training.Tensors.DType.Float32);
         return Training.Export.ServedModelWriter.Write(net, modelsDirectory, name, input, o.Codec, schema.Name, $"poselive train ({Path.GetFileName(run)})", description, provenance);
+    }
+
+    /// <summary>The options a run was made with (its config.json).</summary>
+    internal static TrainingOptions ReadConfig(string run)
+    {
+        var configPath = Path.Combine(run, "config.json");
+        if (!File.Exists(configPath)) throw new FileNotFoundException($"{run}: not a training run (no config.json)", configPath);
+        try { return JsonSerializer.Deserialize<TrainingOptions>(File.ReadAllBytes(configPath)) ?? throw new JsonException("empty"); }
+        catch (JsonException e) { throw new CheckpointFormatException($"{configPath}: not a valid run config ({e.Message})"); }
+    }
+
+    /// <summary>The checkpoint a run serves: best.pth, else last.pth.</summary>
+    internal static string CheckpointOf(string run)
+    {
+        var checkpoint = File.Exists(Path.Combine(run, "best.pth")) ? Path.Combine(run, "best.pth") : Path.Combine(run, "last.pth");
+        return File.Exists(checkpoint) ? checkpoint : throw new FileNotFoundException($"{run}: no checkpoint to export (neither best.pth nor last.pth)", checkpoint);
     }
 }

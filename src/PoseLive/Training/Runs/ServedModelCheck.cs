@@ -1,4 +1,3 @@
-using System.Text.Json;
 using PoseLive.Training.Checkpoints;
 using PoseLive.Training.Nets;
 
@@ -19,43 +18,48 @@ public static class ServedModelCheck
 {
     public static ServedModelComparison Run(string run, string onnxPath, CancellationToken cancellationToken = default)
     {
-        var o = JsonSerializer.Deserialize<TrainingOptions>(File.ReadAllBytes(Path.Combine(run, "config.json")))
-            ?? throw new CheckpointFormatException($"{run}: empty config.json");
+        var o = RunExporter.ReadConfig(run);
         var schema = Pose.KeypointSchema.ByName(o.Schema ?? "coco17");
         Data.KeypointDataset validation;
         if (o.Validation is not null) validation = Data.KeypointDataset.Load(o.Validation, o.ValidationImages ?? o.Images, schema);
         else if (o.ValidationSplit > 0) validation = Data.KeypointDataset.Load(o.Train, o.Images, schema).Split(o.ValidationSplit).Validation;
         else throw new ArgumentException($"{run}: the run has no validation data (--val or --val-split) to compare on");
         var codec = Trainer.CreateCodec(o);
-        var checkpoint = File.Exists(Path.Combine(run, "best.pth")) ? Path.Combine(run, "best.pth") : Path.Combine(run, "last.pth");
         using var net = PoseNets.Create(o.Net, schema.Count * codec.ChannelsPerKeypoint);
-        TrainingCheckpoint.Load(checkpoint, net, null, out _);
+        TrainingCheckpoint.Load(RunExporter.CheckpointOf(run), net, null, out _);
         using var store = new Data.ImageStore((long)o.CacheMegabytes << 20);
         store.Preload(validation.Images.Values, cancellationToken);
         var validator = new PoseValidator(validation, codec, PoseNets.Normalization(o.Net), store, o.Batch, o.FlipTest);
-        var fromTorch = Trainer.Validate(validator, net, cancellationToken);
-        // the same crops again through ONNX Runtime, each batch also through libtorch for the heatmap difference
         int h = o.InputHeight, w = o.InputWidth;
+
+        // the checkpoint through libtorch (eval mode), keeping each batch's outputs ...
+        var reference = new List<float[]>();
         net.Eval();
+        var fromTorch = validator.Evaluate((inputs, count) =>
+        {
+            using var scope = new Tensors.DisposeScope();
+            using var grad = Tensors.Torch.NoGrad();
+            var outputs = net.Forward(Tensors.Tensor.FromArray(inputs[..(count * 3 * h * w)], count, 3, h, w)).ToFloats();
+            reference.Add((float[])outputs.Clone()); // the validator averages flip-test outputs in place
+            return outputs;
+        }, cancellationToken);
+
+        // ... then the same crops through ONNX Runtime, compared batch by batch
         using var session = Inference.InferenceSession.FromFile(onnxPath);
         string inputName = session.Inputs[0].Name, outputName = session.Outputs[0].Name;
         double max = 0, scale = 0;
+        int batch = 0;
         var fromOrt = validator.Evaluate((inputs, count) =>
         {
-            var x = inputs[..(count * 3 * h * w)];
             float[] served;
-            using (var input = Inference.OrtTensor.Create(x, count, 3, h, w))
+            using (var input = Inference.OrtTensor.Create(inputs[..(count * 3 * h * w)], count, 3, h, w))
             {
                 var result = session.Run(new Dictionary<string, Inference.OrtTensor> { [inputName] = input });
                 served = result[outputName].ToArray<float>();
                 foreach (var t in result.Values) t.Dispose();
             }
-            using (var scope = new Tensors.DisposeScope())
-            using (Tensors.Torch.NoGrad())
-            {
-                var reference = net.Forward(Tensors.Tensor.FromArray(x, count, 3, h, w)).ToFloats();
-                for (int i = 0; i < served.Length; i++) { max = Math.Max(max, Math.Abs(served[i] - reference[i])); scale = Math.Max(scale, Math.Abs(reference[i])); }
-            }
+            var expected = reference[batch++];
+            for (int i = 0; i < served.Length; i++) { max = Math.Max(max, Math.Abs(served[i] - expected[i])); scale = Math.Max(scale, Math.Abs(expected[i])); }
             return served;
         }, cancellationToken);
         return new ServedModelComparison(fromTorch, fromOrt, max, validation.Instances.Count) { MaxHeatmapValue = scale };

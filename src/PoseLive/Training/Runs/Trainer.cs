@@ -251,7 +251,7 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
 
     internal static IKeypointCodec CreateCodec(TrainingOptions o)
     {
-        double sigma = o.Sigma ?? 2.0 * (o.InputHeight / 4) / 64.0;
+        double sigma = o.Sigma ?? TrainingOptions.DefaultSigma(o.InputHeight);
         return KeypointCodecs.Create(o.Codec, o.InputWidth, o.InputHeight, o.InputWidth / 4, o.InputHeight / 4, sigma);
     }
 }

@@ -59,5 +59,8 @@ public sealed record TrainingOptions
     [JsonIgnore] public int? StopAfterEpochs { get; init; }
 
     public static IReadOnlyList<string> Optimizers { get; } = ["adam", "sgd", "rmsprop"];
+
+    /// <summary>The target σ in heatmap pixels when none is given: 2 at 64 heatmap rows (256 input rows), scaled with the heatmap.</summary>
+    public static double DefaultSigma(int inputHeight) => 2.0 * (inputHeight / 4) / 64.0;
     public static IReadOnlyList<string> Losses { get; } = ["mse", "ohkm"];
 }
