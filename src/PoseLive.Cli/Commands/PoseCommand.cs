@@ -3,6 +3,7 @@ using System.Globalization;
 using PoseLive.Coco;
 using PoseLive.Detection;
 using PoseLive.Estimation;
+using PoseLive.Inference;
 using PoseLive.Media;
 using PoseLive.Models;
 using PoseLive.Pose;
@@ -22,24 +23,26 @@ internal static class PoseCommand
         var detector = new Option<string>("--detector") { Description = "Person detector model.", DefaultValueFactory = _ => "centernet" };
         var threshold = new Option<float>("--det-threshold") { Description = "Minimum detector score.", DefaultValueFactory = _ => 0.3f };
         var dir = new Option<string?>("--models") { Description = "Models folder." };
+        var device = DeviceOption.Create();
         var command = new Command("pose", "Detect people on an image and estimate their keypoints; write COCO results JSON and an overlay PNG.")
         {
-            image, outJson, render, model, detector, threshold, dir,
+            image, outJson, render, model, detector, threshold, dir, device,
         };
         command.SetAction(parse =>
         {
             var output = parse.InvocationConfiguration.Output;
+            var inference = DeviceOption.Apply(parse, device, InferenceOptions.Default, parse.InvocationConfiguration.Error);
             var path = parse.GetRequiredValue(image);
             var directory = parse.GetValue(dir) ?? ModelZoo.DefaultDirectory();
             using var source = VideoSource.Open(path);
             using var frame = source.ReadFrame() ?? throw new MediaException(path, "contains no image");
             var (detCard, detPath) = ModelZoo.Find(directory, parse.GetRequiredValue(detector));
             var (poseCard, posePath) = ModelZoo.Find(directory, parse.GetRequiredValue(model));
-            using var det = new CenterNetDetector(detCard, detPath, scoreThreshold: parse.GetValue(threshold));
-            using var estimator = PoseEstimators.Create(poseCard, posePath);
+            using var det = new CenterNetDetector(detCard, detPath, inference, scoreThreshold: parse.GetValue(threshold));
+            using var estimator = PoseEstimators.Create(poseCard, posePath, inference);
             var persons = det.Detect(frame.Plane(0), frame.Width, frame.Height, frame.Stride);
             var people = PoseDeduplication.Apply(estimator.Estimate(frame.Plane(0), frame.Width, frame.Height, frame.Stride, persons), estimator.Schema.Sigmas);
-            output.WriteLine($"{path}: {frame.Width}x{frame.Height}, {people.Count} {(people.Count == 1 ? "person" : "people")} ({detCard.Name} + {poseCard.Name})");
+            output.WriteLine($"{path}: {frame.Width}x{frame.Height}, {people.Count} {(people.Count == 1 ? "person" : "people")} ({detCard.Name} + {poseCard.Name} on {DeviceOption.Describe(estimator.Provider, inference.CudaDeviceId)})");
             var inv = CultureInfo.InvariantCulture;
             for (int i = 0; i < people.Count; i++)
             {

@@ -26,13 +26,16 @@ internal static class RunCommand
         var dir = new Option<string?>("--models") { Description = "Models folder." };
         var window = new Option<bool>("--window") { Description = "Show the live window (OpenGL): Space pause, . step, H heatmaps, S skeletons, B boxes, D detector boxes, Esc quit." };
         var screenshot = new Option<string?>("--screenshot") { Description = "With --window: save the last shown frame as PNG on exit." };
+        var device = DeviceOption.Create();
         var command = new Command("run", "Run the live pipeline on a source (drop-oldest under load) and print fps, latency and drops every second; optionally in a window.")
         {
-            sourceArg, camera, format, realtime, model, interval, jsonl, seconds, dir, window, screenshot,
+            sourceArg, camera, format, realtime, model, interval, jsonl, seconds, dir, window, screenshot, device,
         };
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
+            // stages share the cores: no spin-waiting threads
+            var inference = DeviceOption.Apply(parse, device, new InferenceOptions { AllowSpinning = false }, parse.InvocationConfiguration.Error);
             var directory = parse.GetValue(dir) ?? ModelZoo.DefaultDirectory();
             using var source = parse.GetValue(camera) is int index
                 ? VideoSource.OpenCamera(index)
@@ -40,7 +43,6 @@ internal static class RunCommand
                     new VideoSourceOptions { InputFormat = parse.GetValue(format), RealTime = parse.GetValue(realtime) });
             var (detCard, detPath) = ModelZoo.Find(directory, "centernet");
             var (poseCard, posePath) = ModelZoo.Find(directory, parse.GetRequiredValue(model));
-            var inference = new InferenceOptions { AllowSpinning = false }; // stages share the cores: no spin-waiting threads
             using var detector = new CenterNetDetector(detCard, detPath, inference);
             using var estimator = PoseEstimators.Create(poseCard, posePath, inference);
             var pipeline = new PosePipeline(detector, estimator, new PipelineOptions { Mode = PipelineMode.Live, DetectorInterval = Math.Max(1, parse.GetValue(interval)) });
@@ -52,7 +54,7 @@ internal static class RunCommand
             estimator.CaptureHeatmaps = windowSink is not null;           // the H key shows them
             IFrameSink[] sinks = [.. new IFrameSink?[] { journal, windowSink }.OfType<IFrameSink>()];
             var run = pipeline.RunAsync(source, sinks, stop.Token);
-            output.WriteLine($"{source.Url}: {source.Video.Width}x{source.Video.Height} @ {source.Video.FramesPerSecond:0.##} fps, {detCard.Name} every {parse.GetValue(interval)} frames + {poseCard.Name}; Ctrl-C to stop");
+            output.WriteLine($"{source.Url}: {source.Video.Width}x{source.Video.Height} @ {source.Video.FramesPerSecond:0.##} fps, {detCard.Name} every {parse.GetValue(interval)} frames + {poseCard.Name} on {DeviceOption.Describe(estimator.Provider, inference.CudaDeviceId)}; Ctrl-C to stop");
             if (windowSink is not null)
             {
                 new LiveWindow { ScreenshotPath = parse.GetValue(screenshot) }.Run(windowSink, estimator.Schema, stop, () =>

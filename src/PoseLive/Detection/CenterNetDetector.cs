@@ -11,6 +11,9 @@ namespace PoseLive.Detection;
 public sealed class CenterNetDetector : IPersonDetector
 {
     private readonly InferenceSession _session;
+
+    /// <summary>Where the net runs (the execution provider its session resolved to).</summary>
+    public ExecutionProvider Provider => _session.Provider;
     private readonly BatchedRunner _runner;
     private readonly ModelCard _card;
     private readonly InputNormalization _normalization;

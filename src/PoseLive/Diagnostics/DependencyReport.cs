@@ -12,7 +12,7 @@ public enum CheckStatus { Ok, Warning, Missing }
 public sealed record DependencyCheck(string Name, CheckStatus Status, string Detail, string? Fix = null);
 
 /// <summary>
-/// Checks every native dependency PoseLive uses: ONNX Runtime (version, providers), FFmpeg (library
+/// Checks every native dependency PoseLive uses: ONNX Runtime (version, where it loaded from, providers), CUDA for it (optional), FFmpeg (library
 /// versions), OpenGL through EGL (renderer), libtorch and the BLAS behind it. Never throws: a failed
 /// check is reported with a fix hint.
 /// </summary>
@@ -21,7 +21,7 @@ public static class DependencyReport
     private const string SetupHint = "run scripts/setup.sh (installs every Debian package listed in scripts/debian-packages.txt)";
 
     public static IReadOnlyList<DependencyCheck> Run() =>
-        [CheckOnnxRuntime(), CheckFfmpeg(), CheckOpenGl(), CheckLibtorch(), CheckBlas()];
+        [CheckOnnxRuntime(), CheckCuda(), CheckFfmpeg(), CheckOpenGl(), CheckLibtorch(), CheckBlas()];
 
     public static DependencyCheck CheckOnnxRuntime()
     {
@@ -29,12 +29,32 @@ public static class DependencyReport
         {
             OnnxRuntime.EnsureLoaded();
             return new("onnxruntime", CheckStatus.Ok,
-                $"{OnnxRuntime.Version} from {OnnxRuntime.LibraryPath}; providers listed: {string.Join(", ", OnnxRuntime.AvailableProviders)}; " +
-                (OnnxRuntime.CudaUsable ? "CUDA usable" : "CUDA not usable (no libonnxruntime_providers_cuda.so): CPU only"));
+                $"{OnnxRuntime.Version} from {OnnxRuntime.LibraryPath}; providers: {string.Join(", ", OnnxRuntime.AvailableProviders)}");
         }
         catch (Exception e) when (e is OnnxRuntimeNotFoundException or OnnxRuntimeException)
         {
-            return new("onnxruntime", CheckStatus.Missing, e.Message, "run scripts/setup.sh (fetches onnxruntime-node@1.30.0 from npm into deps/onnxruntime/)");
+            var detail = e.Message.Split(" Fix: ")[0];
+            return new("onnxruntime", CheckStatus.Missing, detail, "run scripts/setup.sh (NuGet restores Microsoft.ML.OnnxRuntime 1.31.1 beside the application)");
+        }
+    }
+
+    /// <summary>CUDA for ONNX Runtime (optional): the GPU build's provider library and each CUDA library it loads, found or missing.</summary>
+    public static DependencyCheck CheckCuda()
+    {
+        try
+        {
+            var cuda = CudaSupport.Current;
+            var libraries = string.Join(", ", cuda.Libraries.Select(l => $"{l.Name} {(l.Found ? "found" : "missing")}"));
+            var provider = cuda.ProviderLibraryPath is { } p ? $"{CudaSupport.ProviderLibrary} at {p}" : $"{CudaSupport.ProviderLibrary} absent (CPU-only ONNX Runtime)";
+            return cuda.Usable
+                ? new("cuda", CheckStatus.Ok, $"usable: {provider}; {libraries}")
+                : new("cuda", CheckStatus.Warning, $"not usable, --device auto runs on the CPU: {provider}; {libraries}",
+                    "optional: scripts/setup.sh --gpu builds with Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0, which needs CUDA 13 and cuDNN 9 (not in Debian 12)");
+        }
+        catch (Exception e) when (e is OnnxRuntimeNotFoundException or OnnxRuntimeException)
+        {
+            _ = e;
+            return new("cuda", CheckStatus.Warning, "not checked: ONNX Runtime did not load");
         }
     }
 

@@ -13,6 +13,9 @@ namespace PoseLive.Estimation;
 public sealed class MoveNetEstimator : IPoseEstimator
 {
     private readonly InferenceSession _session;
+
+    /// <summary>Where the net runs (the execution provider its session resolved to).</summary>
+    public ExecutionProvider Provider => _session.Provider;
     private readonly BatchedRunner _runner;
     private readonly ModelCard _card;
 

@@ -1,3 +1,4 @@
+using PoseLive.Inference;
 using PoseLive.Detection;
 using PoseLive.Pose;
 
@@ -30,6 +31,9 @@ public sealed record PersonHeatmap(float[] Values, int Width, int Height, PoseLi
 public interface IPoseEstimator : IDisposable
 {
     KeypointSchema Schema { get; }
+
+    /// <summary>Where the pose net runs (the execution provider its session resolved to).</summary>
+    ExecutionProvider Provider { get; }
 
     /// <summary>Attach each person's heatmap to its result (for the renderer's heatmap layer).</summary>
     bool CaptureHeatmaps { get; set; }

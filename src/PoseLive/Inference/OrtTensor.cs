@@ -1,22 +1,23 @@
+using System.Buffers;
 using System.Runtime.InteropServices;
-using PoseLive.Interop.Ort;
 using PoseLive.Onnx;
+using Ort = Microsoft.ML.OnnxRuntime;
 
 namespace PoseLive.Inference;
 
 /// <summary>
-/// A dense tensor over managed memory that ONNX Runtime reads or writes in place: the memory is pinned
-/// for exactly the tensor's lifetime and no copy is made. Element types: float, Half (float16), int,
-/// long, byte (and the other fixed-size ONNX types). Dispose to unpin.
+/// A dense tensor over managed memory that ONNX Runtime reads or writes in place: an <see cref="Ort.OrtValue"/>
+/// created over the memory, which stays pinned for exactly the tensor's lifetime; no copy is made. Element types:
+/// float, Half (float16), int, long, byte (and the other fixed-size ONNX types). Dispose to unpin.
 /// </summary>
 public sealed class OrtTensor : IDisposable
 {
     private readonly object _memory;   // Memory<T> boxed; its element type is checked in Span<T>()
     private readonly Type _clrType;
     private readonly long[] _shape;
-    private OrtValueHandle? _value;   // owns the pin of the memory
+    private Ort.OrtValue? _value;      // owns the pin of the memory
 
-    private OrtTensor(object memory, Type clrType, OnnxDataType type, long[] shape, OrtValueHandle value)
+    private OrtTensor(object memory, Type clrType, OnnxDataType type, long[] shape, Ort.OrtValue value)
     {
         _memory = memory;
         _clrType = clrType;
@@ -35,7 +36,11 @@ public sealed class OrtTensor : IDisposable
             throw new TensorMismatchException($"Shape [{string.Join(",", shape)}] holds {n} elements but the buffer has {data.Length}.");
         var type = OnnxDataTypeInfo.Of<T>();
         var copy = (long[])shape.Clone();
-        var value = OrtValueNative.CreateTensor(data, copy, type);
+        OnnxRuntime.EnsureLoaded();
+        // ORT's C# API knows float16 as its own Float16 struct, bit-identical to System.Half.
+        var value = typeof(T) == typeof(Half)
+            ? Ort.OrtValue.CreateTensorValueFromMemory(Ort.OrtMemoryInfo.DefaultInstance, new HalfAsFloat16((Memory<Half>)(object)data).Memory, copy)
+            : Ort.OrtValue.CreateTensorValueFromMemory(Ort.OrtMemoryInfo.DefaultInstance, data, copy);
         return new OrtTensor(data, typeof(T), type, copy, value);
     }
 
@@ -66,7 +71,8 @@ public sealed class OrtTensor : IDisposable
     /// <summary>A copy of the elements.</summary>
     public T[] ToArray<T>() where T : unmanaged => Span<T>().ToArray();
 
-    internal OrtValueHandle Handle
+    /// <summary>The ORT value over this tensor's memory (valid until Dispose).</summary>
+    internal Ort.OrtValue Value
     {
         get
         {
@@ -80,46 +86,31 @@ public sealed class OrtTensor : IDisposable
 
     public override string ToString() => $"{ElementType} {ShapeText}";
 
-    public void Dispose()
+    public void Dispose() => Interlocked.Exchange(ref _value, null)?.Dispose();
+
+    /// <summary>Copies an ORT-allocated output into a new managed tensor (the caller keeps ownership of the value).</summary>
+    internal static OrtTensor CopyOf(Ort.OrtValue value)
     {
-        // The value (and with it the pin) is released once no binding holds it any more.
-        Interlocked.Exchange(ref _value, null)?.Dispose();
+        var info = value.GetTensorTypeAndShape();
+        var shape = info.Shape;
+        var type = (OnnxDataType)(int)info.ElementDataType;
+        return type switch
+        {
+            OnnxDataType.Float => CopyOut<float>(value, shape),
+            OnnxDataType.Float16 => Create(MemoryMarshal.Cast<Ort.Float16, Half>(value.GetTensorDataAsSpan<Ort.Float16>()).ToArray(), shape),
+            OnnxDataType.Int32 => CopyOut<int>(value, shape),
+            OnnxDataType.Int64 => CopyOut<long>(value, shape),
+            OnnxDataType.UInt8 => CopyOut<byte>(value, shape),
+            OnnxDataType.Int8 => CopyOut<sbyte>(value, shape),
+            OnnxDataType.Double => CopyOut<double>(value, shape),
+            OnnxDataType.Bool => CopyOut<bool>(value, shape),
+            OnnxDataType.Int16 => CopyOut<short>(value, shape),
+            OnnxDataType.UInt16 => CopyOut<ushort>(value, shape),
+            _ => throw new NotSupportedException($"Output element type {type} is not supported."),
+        };
     }
 
-    /// <summary>Copies an ORT-allocated output into a new managed tensor and releases the ORT value.</summary>
-    internal static OrtTensor FromOrtAllocated(nint value)
-    {
-        try
-        {
-            var (type, shape, data) = OrtValueNative.Describe(value);
-            int count = checked((int)Count(shape));
-            return type switch
-            {
-                OnnxDataType.Float => CopyOut<float>(data, count, shape),
-                OnnxDataType.Float16 => CopyOut<Half>(data, count, shape),
-                OnnxDataType.Int32 => CopyOut<int>(data, count, shape),
-                OnnxDataType.Int64 => CopyOut<long>(data, count, shape),
-                OnnxDataType.UInt8 => CopyOut<byte>(data, count, shape),
-                OnnxDataType.Int8 => CopyOut<sbyte>(data, count, shape),
-                OnnxDataType.Double => CopyOut<double>(data, count, shape),
-                OnnxDataType.Bool => CopyOut<bool>(data, count, shape),
-                OnnxDataType.Int16 => CopyOut<short>(data, count, shape),
-                OnnxDataType.UInt16 => CopyOut<ushort>(data, count, shape),
-                _ => throw new NotSupportedException($"Output element type {type} is not supported."),
-            };
-        }
-        finally
-        {
-            OrtValueNative.Release(value);
-        }
-    }
-
-    private static OrtTensor CopyOut<T>(nint data, int count, long[] shape) where T : unmanaged
-    {
-        var array = new T[count];
-        OrtValueNative.CopyBytes(data, MemoryMarshal.AsBytes(array.AsSpan()));
-        return Create(array, shape);
-    }
+    private static OrtTensor CopyOut<T>(Ort.OrtValue value, long[] shape) where T : unmanaged => Create(value.GetTensorDataAsSpan<T>().ToArray(), shape);
 
     private static long Count(long[] shape)
     {
@@ -130,5 +121,14 @@ public sealed class OrtTensor : IDisposable
             n = checked(n * d);
         }
         return n;
+    }
+
+    /// <summary>Views Memory&lt;Half&gt; as Memory&lt;Float16&gt; (same 16 bits); pinning pins the Half memory.</summary>
+    private sealed class HalfAsFloat16(Memory<Half> inner) : MemoryManager<Ort.Float16>
+    {
+        public override Span<Ort.Float16> GetSpan() => MemoryMarshal.Cast<Half, Ort.Float16>(inner.Span);
+        public override MemoryHandle Pin(int elementIndex = 0) => inner[elementIndex..].Pin();
+        public override void Unpin() { }
+        protected override void Dispose(bool disposing) { }
     }
 }

@@ -1,45 +1,89 @@
-using PoseLive.Interop.Ort;
+using Ort = Microsoft.ML.OnnxRuntime;
 
 namespace PoseLive.Inference;
 
 /// <summary>
-/// A prepared inference call over fixed tensors (see <see cref="InferenceSession.Bind"/>). Refill the
-/// input tensors' memory and call <see cref="Run()"/> again: nothing is allocated per run. Not thread-safe;
-/// use one binding per thread. Disposing it does not dispose the tensors.
+/// A prepared inference call over fixed tensors (see <see cref="InferenceSession.Bind"/>): an
+/// <see cref="Ort.OrtIoBinding"/> with the inputs and outputs bound once. Refill the input tensors' memory and call
+/// <see cref="Run()"/> again: nothing is allocated per run. Not thread-safe; use one binding per thread. Disposing
+/// it does not dispose the tensors.
 /// </summary>
 public sealed class SessionBinding : IDisposable
 {
-    private readonly InferenceSession _session;
-    private readonly OrtRunBinding _native;
+    private readonly InferenceSession _owner;
+    private readonly Ort.InferenceSession _session;
+    private readonly Ort.OrtIoBinding _binding;
+    private readonly Ort.RunOptions _runOptions;
     private readonly string[] _outputNames;
+    private readonly bool[] _allocatedByOrt;
     private readonly string _context;
+    private readonly Lock _gate = new(); // Dispose waits for a Run in flight: ORT may be writing into pinned outputs
+    private readonly bool[] _taken;
+    private Ort.IDisposableReadOnlyCollection<Ort.OrtValue>? _fetched;
+    private bool _ran;
+    private bool _disposed;
 
-    internal SessionBinding(InferenceSession session, OrtRunBinding native, string[] outputNames)
+    internal SessionBinding(InferenceSession owner, Ort.InferenceSession session,
+        IReadOnlyDictionary<string, OrtTensor> inputs, IReadOnlyDictionary<string, OrtTensor?> outputs)
     {
+        _owner = owner;
         _session = session;
-        _native = native;
-        _outputNames = outputNames;
-        _context = $"running model {session.Source}";
+        _context = $"running model {owner.Source}";
+        _outputNames = [.. outputs.Keys];
+        _allocatedByOrt = [.. _outputNames.Select(n => outputs[n] is null)];
+        _taken = new bool[_outputNames.Length];
+        _runOptions = new Ort.RunOptions();
+        _binding = session.CreateIoBinding();
+        try
+        {
+            foreach (var (name, tensor) in inputs) OrtErrors.Translate(() => _binding.BindInput(name, tensor.Value), $"binding input '{name}' of {owner.Source}");
+            foreach (var (name, tensor) in outputs)
+            {
+                if (tensor is null) OrtErrors.Translate(() => _binding.BindOutputToDevice(name, Ort.OrtMemoryInfo.DefaultInstance), $"binding output '{name}' of {owner.Source}");
+                else OrtErrors.Translate(() => _binding.BindOutput(name, tensor.Value), $"binding output '{name}' of {owner.Source}");
+            }
+        }
+        catch
+        {
+            Dispose();
+            throw;
+        }
     }
 
     /// <summary>Runs the model once.</summary>
-    public void Run() => _native.Run(_context);
+    public void Run()
+    {
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            ReleaseOrtOutputs();
+            try
+            {
+                _session.RunWithBinding(_runOptions, _binding);
+                _ran = true;
+            }
+            catch (Ort.OnnxRuntimeException e)
+            {
+                throw OrtErrors.From(e, _context);
+            }
+        }
+    }
 
     /// <summary>Runs the model once; cancelling the token terminates the native run (an <see cref="OperationCanceledException"/> follows).</summary>
     public void Run(CancellationToken cancellationToken)
     {
         if (!cancellationToken.CanBeCanceled) { Run(); return; }
         cancellationToken.ThrowIfCancellationRequested();
-        using (cancellationToken.UnsafeRegister(static s => ((OrtRunBinding)s!).Terminate(), _native))
+        using (cancellationToken.UnsafeRegister(static s => ((Ort.RunOptions)s!).Terminate = true, _runOptions))
         {
             try
             {
-                _native.Run(_context);
+                Run();
             }
             catch (OnnxRuntimeException) when (cancellationToken.IsCancellationRequested)
             {
-                _native.ResetTerminate();
-                throw new OperationCanceledException($"Run of {_session.Source} was cancelled.", cancellationToken);
+                _runOptions.Terminate = false;
+                throw new OperationCanceledException($"Run of {_owner.Source} was cancelled.", cancellationToken);
             }
         }
     }
@@ -49,10 +93,33 @@ public sealed class SessionBinding : IDisposable
     {
         int index = Array.IndexOf(_outputNames, name);
         if (index < 0) throw new TensorMismatchException($"Output '{name}' is not bound (bound: {string.Join(", ", _outputNames)}).");
-        var value = _native.TakeAllocatedOutput(index);
-        if (value == 0) throw new InvalidOperationException($"Output '{name}' has no value: call Run first (each run's output can be taken once).");
-        return OrtTensor.FromOrtAllocated(value);
+        if (!_allocatedByOrt[index]) throw new InvalidOperationException($"Output '{name}' was bound to a caller tensor: read that tensor.");
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            if (!_ran || _taken[index]) throw new InvalidOperationException($"Output '{name}' has no value: call Run first (each run's output can be taken once).");
+            // Bound outputs come back in binding order, held until the next run.
+            _fetched ??= _binding.GetOutputValues();
+            _taken[index] = true;
+            return OrtTensor.CopyOf(_fetched[index]);
+        }
     }
 
-    public void Dispose() => _native.Dispose();
+    private void ReleaseOrtOutputs()
+    {
+        _fetched?.Dispose();
+        _fetched = null;
+        Array.Clear(_taken);
+        _ran = false;
+    }
+
+    public void Dispose()
+    {
+        using var _ = _gate.EnterScope();
+        if (_disposed) return;
+        _disposed = true;
+        ReleaseOrtOutputs();
+        _binding?.Dispose();
+        _runOptions.Dispose();
+    }
 }

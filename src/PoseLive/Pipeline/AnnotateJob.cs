@@ -30,7 +30,11 @@ public sealed record AnnotateOptions
 }
 
 /// <summary>What an annotation run produced.</summary>
-public sealed record AnnotateResult(string Video, string Dataset, string Results, string Journal, long Frames, long ResumedFrames, PipelineMetrics.Summary Metrics);
+public sealed record AnnotateResult(string Video, string Dataset, string Results, string Journal, long Frames, long ResumedFrames, PipelineMetrics.Summary Metrics)
+{
+    /// <summary>Where the networks ran: "CPU" or "CUDA:N" (also recorded in the dataset's info as "device").</summary>
+    public string Device { get; init; } = "CPU";
+}
 
 /// <summary>
 /// Annotates one video offline: outputs `NAME.coco.json` (dataset with tracked people), `NAME.results.json`
@@ -66,6 +70,7 @@ public static class AnnotateJob
         var (poseCard, posePath) = ModelZoo.Find(o.ModelsDirectory, o.PoseModel);
         using var detector = new CenterNetDetector(detCard, detPath, o.Inference, o.DetectorThreshold);
         using var estimator = PoseEstimators.Create(poseCard, posePath, o.Inference);
+        var device = estimator.Provider == ExecutionProvider.Cuda ? $"CUDA:{o.Inference.CudaDeviceId}" : "CPU";
         var trackerOptions = new TrackerOptions { FirstTrackId = o.Shard.Index * 1_000_000 + 1, Sigmas = estimator.Schema.Sigmas };
 
         // resume: replay the finished frames
@@ -85,6 +90,7 @@ public static class AnnotateJob
             {
                 ["video"] = Path.GetFileName(video), ["detector"] = detCard.Name, ["pose_model"] = poseCard.Name,
                 ["detector_interval"] = o.DetectorInterval.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                ["device"] = device,
                 ["producer"] = $"PoseLive {ThisAssembly.Version}",
             },
         };
@@ -104,7 +110,7 @@ public static class AnnotateJob
         IFrameSink[] sinks = render is null ? [journal, coco, progressSink] : [journal, coco, render, progressSink];
         if (remaining > 0) await pipeline.RunAsync(source, sinks, cancellationToken, resume).ConfigureAwait(false);
         else coco.Complete(cancelled: false);
-        return new AnnotateResult(video, dataset, results, journalPath, coco.FrameCount, done.Count, pipeline.Metrics.Snapshot());
+        return new AnnotateResult(video, dataset, results, journalPath, coco.FrameCount, done.Count, pipeline.Metrics.Snapshot()) { Device = device };
     }
 
     private static void PrepareOutputDirectory(string directory)

@@ -119,6 +119,51 @@ public class CliTests
     }
 
     [Fact]
+    public void Device_auto_runs_where_it_can_and_says_so_in_one_line()
+    {
+        var (code, output, err) = Run("pose", PoseLive.Tests.TestSupport.MediaFiles.Sample("basketball2.png"), "--model", "movenet-lightning", "--device", "auto");
+        Assert.True(code == 0, err);
+        if (PoseLive.Inference.CudaSupport.Current.Usable) { Assert.Contains("on CUDA:0", output); return; }
+        Assert.Contains("2 people (centernet + movenet-lightning on CPU)", output);
+        var notice = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.StartsWith("poselive: device auto: running on the CPU (", notice);
+        Assert.Contains("libcudart.so.13", notice);
+    }
+
+    [Theory]
+    [InlineData("pose", "cuda")]
+    [InlineData("annotate", "cuda:1")]
+    [InlineData("run", "cuda")]
+    public void Device_cuda_without_cuda_fails_naming_the_missing_libraries(string verb, string device)
+    {
+        if (PoseLive.Inference.CudaSupport.Current.Usable) return; // a CUDA machine: nothing is missing
+        using var dir = new PoseLive.Tests.TestSupport.TestData.TempDir();
+        string[] args = verb switch
+        {
+            "pose" => ["pose", PoseLive.Tests.TestSupport.MediaFiles.Sample("basketball2.png")],
+            "annotate" => ["annotate", PoseLive.Tests.TestSupport.MediaFiles.Sample("vtest.avi"), "--out", dir.Path, "--max-frames", "2"],
+            _ => ["run", PoseLive.Tests.TestSupport.MediaFiles.Sample("vtest.avi"), "--seconds", "1"],
+        };
+        var (code, output, err) = Run([.. args, "--device", device]);
+        Assert.Equal(1, code);
+        var line = Assert.Single(err.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+        Assert.Contains($"--device {device}: the CUDA execution provider is not available", line);
+        foreach (var lib in PoseLive.Inference.CudaSupport.Current.Missing) Assert.Contains(lib, line);
+        Assert.Empty(Directory.EnumerateFileSystemEntries(dir.Path)); // nothing was started
+        Assert.DoesNotContain("frames", output);
+    }
+
+    [Theory]
+    [InlineData("gpu")]
+    [InlineData("cuda:-1")]
+    public void Device_that_is_not_a_device_is_a_usage_error(string device)
+    {
+        var (code, _, err) = Run("pose", PoseLive.Tests.TestSupport.MediaFiles.Sample("basketball2.png"), "--device", device);
+        Assert.Equal(2, code);
+        Assert.Contains($"--device: '{device}' is not a device: use cpu, cuda, cuda:N", err);
+    }
+
+    [Fact]
     public void Pose_on_a_file_that_is_not_an_image_fails_naming_it()
     {
         using var dir = new PoseLive.Tests.TestSupport.TestData.TempDir();
@@ -147,7 +192,11 @@ public class CliTests
     {
         var (code, output, _) = Run("doctor");
         Assert.Equal(0, code);
-        Assert.Matches(@"\[ok  \] onnxruntime\s+1\.30\.0", output);
+        // the official runtime, restored by NuGet beside the application
+        Assert.Matches(@"\[ok  \] onnxruntime\s+1\.31\.1 from \S+/runtimes/linux-x64/native/libonnxruntime\.so", output);
+        // CUDA is optional: each library it needs is named, found or missing
+        Assert.Matches(@"\[(ok  |warn)\] cuda\s+(usable|not usable)", output);
+        foreach (var (name, _) in PoseLive.Inference.CudaSupport.Requirements) Assert.Contains(name, output);
         Assert.Matches(@"\[ok  \] ffmpeg\s+FFmpeg 5\.1", output);
         Assert.Matches(@"\[ok  \] opengl\s+EGL 1\.\d, .+4\.5", output);
         Assert.Contains("[ok  ] libtorch", output);
@@ -161,21 +210,28 @@ public class CliTests
         Assert.Equal(0, code);
         using var doc = System.Text.Json.JsonDocument.Parse(output);
         var names = doc.RootElement.EnumerateArray().Select(e => e.GetProperty("name").GetString() ?? "").ToArray();
-        Assert.Equal(["onnxruntime", "ffmpeg", "opengl", "libtorch", "blas"], names);
+        Assert.Equal(["onnxruntime", "cuda", "ffmpeg", "opengl", "libtorch", "blas"], names);
     }
 
-    // The runtime loads once per process, so a missing or wrong library is tested in a child process.
+    // The runtime loads once per process, so a missing or broken library is tested in a child process run from a
+    // copy of the application folder whose libonnxruntime.so is absent or not ONNX Runtime.
     [Theory]
-    [InlineData("/nonexistent/libonnxruntime.so.1", "not found")]
-    [InlineData("/usr/lib/x86_64-linux-gnu/libz.so.1", "no OrtGetApiBase export")]
-    public async Task Doctor_with_unloadable_onnxruntime_says_why_and_how_to_fix(string library, string why)
+    [InlineData(null, "libonnxruntime.so")]
+    [InlineData("/usr/lib/x86_64-linux-gnu/libz.so.1", "OrtGetApiBase")]
+    public async Task Doctor_with_unloadable_onnxruntime_says_why_and_how_to_fix(string? replacement, string why)
     {
-        var psi = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "poselive.dll"), "doctor"])
+        using var dir = new PoseLive.Tests.TestSupport.TestData.TempDir();
+        var app = Path.Combine(dir.Path, "app");
+        var native = Path.Combine("runtimes", "linux-x64", "native", "libonnxruntime.so");
+        // Hard links (cp -al), not symbolic ones: the host resolves the application folder through symbolic links.
+        using (var cp = Process.Start("cp", ["-al", AppContext.BaseDirectory.TrimEnd('/'), app])!) { await cp.WaitForExitAsync(); Assert.Equal(0, cp.ExitCode); }
+        File.Delete(Path.Combine(app, native));
+        if (replacement is not null) File.CreateSymbolicLink(Path.Combine(app, native), replacement);
+        var psi = new ProcessStartInfo("dotnet", [Path.Combine(app, "poselive.dll"), "doctor"])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
         };
-        psi.Environment["POSELIVE_ORT_LIB"] = library;
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();
         var stderr = p.StandardError.ReadToEndAsync();
@@ -184,9 +240,9 @@ public class CliTests
         var output = await stdout + await stderr;
         Assert.Equal(1, p.ExitCode);
         Assert.Contains("[MISSING] onnxruntime", output);
-        Assert.Contains(library, output);
         Assert.Contains(why, output);
         Assert.Contains("scripts/setup.sh", output);
+        Assert.DoesNotContain("Exception", output);
         Assert.Contains("[ok  ] ffmpeg", output); // the other checks still ran
     }
 }

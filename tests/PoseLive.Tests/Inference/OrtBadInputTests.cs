@@ -165,20 +165,43 @@ public class OrtBadInputTests
     }
 
     [Fact]
-    public void Explicit_cuda_request_without_cuda_provider_is_a_clear_error()
+    public void Explicit_cuda_request_without_cuda_names_what_is_missing()
     {
-        if (OnnxRuntime.CudaUsable)
+        var cuda = CudaSupport.Current;
+        if (cuda.Usable)
         {
             using var session = InferenceSession.FromBytes(ScaleModel(), new InferenceOptions { Provider = ExecutionProvider.Cuda });
             Assert.Equal(ExecutionProvider.Cuda, session.Provider);
             return;
         }
         var e = Assert.Throws<ExecutionProviderUnavailableException>(() =>
-            InferenceSession.FromBytes(ScaleModel(), new InferenceOptions { Provider = ExecutionProvider.Cuda }));
-        Assert.Contains("CUDA execution provider is not available", e.Message);
+            InferenceSession.FromBytes(ScaleModel(), new InferenceOptions { Provider = ExecutionProvider.Cuda, CudaDeviceId = 1 }));
+        Assert.Contains("--device cuda:1: the CUDA execution provider is not available", e.Message);
+        if (!cuda.ProviderListed) Assert.Contains("CPU-only ONNX Runtime 1.31.1", e.Message);
+        foreach (var lib in cuda.Libraries.Where(l => !l.Found)) Assert.Contains(lib.Name, e.Message);
         // Auto falls back to the CPU
         using var auto = InferenceSession.FromBytes(ScaleModel(), new InferenceOptions { Provider = ExecutionProvider.Auto });
         Assert.Equal(ExecutionProvider.Cpu, auto.Provider);
+    }
+
+    [Theory]
+    [InlineData("cpu", ExecutionProvider.Cpu, 0)]
+    [InlineData("auto", ExecutionProvider.Auto, 0)]
+    [InlineData("cuda", ExecutionProvider.Cuda, 0)]
+    [InlineData("CUDA:3", ExecutionProvider.Cuda, 3)]
+    public void Device_names_parse(string text, ExecutionProvider provider, int id) =>
+        Assert.Equal((provider, id), InferenceOptions.ParseDevice(text));
+
+    [Theory]
+    [InlineData("gpu")]
+    [InlineData("cuda:")]
+    [InlineData("cuda:-1")]
+    [InlineData("cuda:x")]
+    [InlineData("")]
+    public void Bad_device_names_list_the_accepted_forms(string text)
+    {
+        var e = Assert.Throws<FormatException>(() => InferenceOptions.ParseDevice(text));
+        Assert.Contains("cpu, cuda, cuda:N", e.Message);
     }
 
     [Fact]

@@ -25,6 +25,7 @@ public class PipelineBehaviourTests
     private sealed class BoxEstimator : IPoseEstimator
     {
         public KeypointSchema Schema => KeypointSchema.Coco17;
+        public PoseLive.Inference.ExecutionProvider Provider => PoseLive.Inference.ExecutionProvider.Cpu;
         public bool CaptureHeatmaps { get; set; }
         public IReadOnlyList<PersonPose> Estimate(ReadOnlySpan<byte> rgb, int width, int height, int stride, IReadOnlyList<DetectedBox> persons) =>
             persons.Select(p => new PersonPose(Enumerable.Range(0, 17).Select(i => new Keypoint(p.Box.X + 2 + i % 4 * 9, p.Box.Y + 4 + i * 4, 0.9f)).ToArray(), p.Box, p.Score, 0.8f)).ToList();
