@@ -1,9 +1,11 @@
 using System.Diagnostics;
-using System.Runtime.InteropServices;
 using PoseLive.Interop.Gl;
+using PoseLive.Interop.Glfw;
 using PoseLive.Media;
 using PoseLive.Pose;
-using static PoseLive.Interop.Glfw.GlfwNative;
+using Silk.NET.OpenGL;
+using GlPixelFormat = Silk.NET.OpenGL.PixelFormat;
+using PixelFormat = PoseLive.Media.PixelFormat;
 
 namespace PoseLive.Rendering;
 
@@ -14,29 +16,17 @@ namespace PoseLive.Rendering;
 /// through a <see cref="WindowSink"/>. Keys: Space pause, . step (paused), H heatmaps, S skeletons,
 /// B boxes, D detector boxes, Esc quit. The title shows fps, latency and the track count.
 /// </summary>
-public sealed unsafe class LiveWindow
+public sealed class LiveWindow
 {
-    private static readonly Queue<int> s_keys = new();
-
     public string? ScreenshotPath { get; init; }
-
-    [UnmanagedCallersOnly]
-    private static void OnKey(nint window, int key, int scancode, int action, int mods)
-    {
-        if (action == GLFW_PRESS || action == GLFW_REPEAT) lock (s_keys) s_keys.Enqueue(key);
-    }
 
     /// <summary>Runs until Esc, the window closes, or the pipeline finishes; then cancels <paramref name="stop"/>.</summary>
     public void Run(WindowSink sink, KeypointSchema schema, CancellationTokenSource stop, Func<string> status)
     {
-        if (glfwInit() == 0) throw new RenderingException($"No window system for the live window ({LastError()}); is DISPLAY set? annotate and run work without --window.");
-        nint window = 0;
+        GlfwWindow.Initialise();
+        GlfwWindow? window = null;
         try
         {
-            glfwWindowHint(GLFW_CONTEXT_VERSION_MAJOR, 4);
-            glfwWindowHint(GLFW_CONTEXT_VERSION_MINOR, 5);
-            glfwWindowHint(GLFW_OPENGL_PROFILE, GLFW_OPENGL_CORE_PROFILE);
-            glfwWindowHint(GLFW_OPENGL_FORWARD_COMPAT, 1);
             // the size follows the first frame
             WindowFrame? current = sink.TakeLatest(), previous = null;
             var clock = Stopwatch.StartNew();
@@ -46,12 +36,8 @@ public sealed unsafe class LiveWindow
                 current = sink.TakeLatest();
             }
             if (current is null) return;
-            window = glfwCreateWindow(current.Pixels.Width, current.Pixels.Height, "PoseLive", 0, 0);
-            if (window == 0) throw new RenderingException($"Could not create an OpenGL 4.5 core window: {LastError()}");
-            glfwMakeContextCurrent(window);
-            glfwSwapInterval(1);
-            glfwSetKeyCallback(window, &OnKey);
-            var gl = new GlApi(name => glfwGetProcAddress(name));
+            window = GlfwWindow.Open(current.Pixels.Width, current.Pixels.Height, "PoseLive");
+            using var gl = GL.GetApi(GlfwWindow.GetProcAddress);
             GlError.EnableDebugOutput(gl);
             GlError.Clear(gl);
             using var renderer = new PoseRenderer(gl, schema);
@@ -60,12 +46,12 @@ public sealed unsafe class LiveWindow
         finally
         {
             stop.Cancel();
-            if (window != 0) glfwDestroyWindow(window);
-            glfwTerminate();
+            window?.Dispose();
+            GlfwWindow.Terminate();
         }
     }
 
-    private void Loop(nint window, GlApi gl, PoseRenderer renderer, WindowSink sink, ref WindowFrame current, ref WindowFrame? previous,
+    private void Loop(GlfwWindow window, GL gl, PoseRenderer renderer, WindowSink sink, ref WindowFrame current, ref WindowFrame? previous,
         CancellationTokenSource stop, Func<string> status)
     {
         bool paused = false, step = false, heatmaps = true, skeletons = true, boxes = true, detectorBoxes = false;
@@ -76,22 +62,21 @@ public sealed unsafe class LiveWindow
         byte[]? screenshot = null;
         int shotW = 0, shotH = 0;
         bool last = false;
-        while (glfwWindowShouldClose(window) == 0 && !stop.IsCancellationRequested && !last)
+        while (!window.ShouldClose && !stop.IsCancellationRequested && !last)
         {
             long frameStart = Stopwatch.GetTimestamp();
-            glfwPollEvents();
-            lock (s_keys)
-                while (s_keys.TryDequeue(out int key))
-                    switch (key)
-                    {
-                        case GLFW_KEY_ESCAPE: glfwSetWindowShouldClose(window, 1); break;
-                        case GLFW_KEY_SPACE: paused = !paused; break;
-                        case GLFW_KEY_PERIOD: step = paused; break;
-                        case GLFW_KEY_H: heatmaps = !heatmaps; break;
-                        case GLFW_KEY_S: skeletons = !skeletons; break;
-                        case GLFW_KEY_B: boxes = !boxes; break;
-                        case GLFW_KEY_D: detectorBoxes = !detectorBoxes; break;
-                    }
+            window.PollEvents();
+            while (window.TryTakeKey(out var key))
+                switch (key)
+                {
+                    case WindowKey.Escape: window.ShouldClose = true; break;
+                    case WindowKey.Space: paused = !paused; break;
+                    case WindowKey.Period: step = paused; break;
+                    case WindowKey.H: heatmaps = !heatmaps; break;
+                    case WindowKey.S: skeletons = !skeletons; break;
+                    case WindowKey.B: boxes = !boxes; break;
+                    case WindowKey.D: detectorBoxes = !detectorBoxes; break;
+                }
             if (!paused || step)
             {
                 if (sink.TakeLatest() is { } next)
@@ -111,24 +96,22 @@ public sealed unsafe class LiveWindow
             {
                 ShowHeatmaps = heatmaps, ShowSkeletons = skeletons, ShowBoxes = boxes, ShowDetectorBoxes = detectorBoxes,
             };
-            int fbw, fbh;
-            glfwGetFramebufferSize(window, &fbw, &fbh);
-            gl.BindFramebuffer(GlApi.GL_FRAMEBUFFER, 0);
+            var (fbw, fbh) = window.FramebufferSize;
+            gl.BindFramebuffer(FramebufferTarget.Framebuffer, 0);
             renderer.Draw(current.Pixels, scene, fbw, fbh, flipY: true);
             if (ScreenshotPath is not null)
             {
-                screenshot ??= new byte[fbw * fbh * 4];
-                if (screenshot.Length != fbw * fbh * 4) screenshot = new byte[fbw * fbh * 4];
-                gl.PixelStorei(GlApi.GL_PACK_ALIGNMENT, 1);
-                fixed (byte* p = screenshot) gl.ReadPixels(0, 0, fbw, fbh, GlApi.GL_RGBA, GlApi.GL_UNSIGNED_BYTE, p);
+                if (screenshot is null || screenshot.Length != fbw * fbh * 4) screenshot = new byte[fbw * fbh * 4];
+                gl.PixelStore(PixelStoreParameter.PackAlignment, 1);
+                gl.ReadPixels(0, 0, (uint)fbw, (uint)fbh, GlPixelFormat.Rgba, PixelType.UnsignedByte, out screenshot[0]);
                 (shotW, shotH) = (fbw, fbh);
             }
-            glfwSwapBuffers(window);
+            window.SwapBuffers();
             framesShown++;
             if (Stopwatch.GetElapsedTime(lastTitle).TotalSeconds >= 1)
             {
                 lastTitle = Stopwatch.GetTimestamp();
-                glfwSetWindowTitle(window, $"PoseLive — {current.People.Count} tracks — {status()}{(paused ? " — paused" : "")}");
+                window.Title = $"PoseLive — {current.People.Count} tracks — {status()}{(paused ? " — paused" : "")}";
             }
             var rest = tick - Stopwatch.GetElapsedTime(frameStart);           // no vsync (e.g. Xvfb): cap at 60 Hz
             if (rest > TimeSpan.Zero) Thread.Sleep(rest);

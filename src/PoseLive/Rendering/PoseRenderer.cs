@@ -2,6 +2,9 @@ using PoseLive.Estimation;
 using PoseLive.Interop.Gl;
 using PoseLive.Media;
 using PoseLive.Pose;
+using Silk.NET.OpenGL;
+using GlPixelFormat = Silk.NET.OpenGL.PixelFormat;
+using PixelFormat = PoseLive.Media.PixelFormat;
 
 namespace PoseLive.Rendering;
 
@@ -11,10 +14,9 @@ namespace PoseLive.Rendering;
 /// person's crop, and skeletons as instanced limbs and joints with per-track colours and
 /// confidence-scaled alpha. Needs a current GL 4.5 context; owns its GL objects.
 /// </summary>
-internal sealed unsafe class PoseRenderer : IDisposable
+internal sealed class PoseRenderer : IDisposable
 {
-    private const int GL_R8UI = 0x8232, GL_RED_INTEGER = 0x8D94;
-    private readonly GlApi _gl;
+    private readonly GL _gl;
     private readonly KeypointSchema _schema;
     private readonly GlProgram _video, _skeleton, _heatmap;
     private readonly GlVertexArray _vao;
@@ -22,7 +24,7 @@ internal sealed unsafe class PoseRenderer : IDisposable
     private GlTexture? _bytes, _u, _v, _heat;
     private float[] _staging = new float[12 * 256];
 
-    public PoseRenderer(GlApi gl, KeypointSchema schema, string? shaderDirectory = null)
+    public PoseRenderer(GL gl, KeypointSchema schema, string? shaderDirectory = null)
     {
         _gl = gl;
         _schema = schema;
@@ -50,40 +52,40 @@ internal sealed unsafe class PoseRenderer : IDisposable
     public void Draw(VideoFrame frame, RenderScene scene, int width, int height, bool flipY)
     {
         var gl = _gl;
-        gl.Viewport(0, 0, width, height);
+        gl.Viewport(0, 0, (uint)width, (uint)height);
         gl.ClearColor(0, 0, 0, 1);
-        gl.Clear(GlApi.GL_COLOR_BUFFER_BIT);
+        gl.Clear(ClearBufferMask.ColorBufferBit);
         gl.BindVertexArray(_vao.Id);
         float flip = flipY ? 1 : 0;
 
         UploadFrame(frame);
         gl.UseProgram(_video.Id);
-        gl.ProgramUniform2f(_video.Id, _video.Uniform("u_size"), frame.Width, frame.Height);
-        gl.ProgramUniform1f(_video.Id, _video.Uniform("u_flip_y"), flip);
-        gl.ProgramUniform1i(_video.Id, _video.Uniform("u_mode"), frame.Format == PixelFormat.Yuv420p ? 1 : 0);
-        gl.ProgramUniform1i(_video.Id, _video.Uniform("u_bytes"), 0);
-        gl.ProgramUniform1i(_video.Id, _video.Uniform("u_u"), 1);
-        gl.ProgramUniform1i(_video.Id, _video.Uniform("u_v"), 2);
+        gl.ProgramUniform2(_video.Id, _video.Uniform("u_size"), (float)frame.Width, (float)frame.Height);
+        gl.ProgramUniform1(_video.Id, _video.Uniform("u_flip_y"), flip);
+        gl.ProgramUniform1(_video.Id, _video.Uniform("u_mode"), frame.Format == PixelFormat.Yuv420p ? 1 : 0);
+        gl.ProgramUniform1(_video.Id, _video.Uniform("u_bytes"), 0);
+        gl.ProgramUniform1(_video.Id, _video.Uniform("u_u"), 1);
+        gl.ProgramUniform1(_video.Id, _video.Uniform("u_v"), 2);
         gl.BindTextureUnit(0, _bytes!.Id);
         if (frame.Format == PixelFormat.Yuv420p) { gl.BindTextureUnit(1, _u!.Id); gl.BindTextureUnit(2, _v!.Id); }
-        gl.DrawArraysInstanced(GlApi.GL_TRIANGLE_STRIP, 0, 4, 1);
+        gl.DrawArraysInstanced(PrimitiveType.TriangleStrip, 0, 4, 1);
 
-        gl.Enable(GlApi.GL_BLEND);
-        gl.BlendFunc(GlApi.GL_SRC_ALPHA, GlApi.GL_ONE_MINUS_SRC_ALPHA);
+        gl.Enable(EnableCap.Blend);
+        gl.BlendFunc(BlendingFactor.SrcAlpha, BlendingFactor.OneMinusSrcAlpha);
         if (scene.ShowHeatmaps)
             foreach (var p in scene.People)
                 if (p.Heatmap is { } h) DrawHeatmap(h, frame.Width, frame.Height, flip);
         int count = BuildPrimitives(scene);
         if (count > 0)
         {
-            fixed (float* s = _staging) gl.NamedBufferData(_primitives.Id, count * 12 * sizeof(float), s, GlApi.GL_DYNAMIC_DRAW);
-            gl.BindBufferBase(GlApi.GL_SHADER_STORAGE_BUFFER, 0, _primitives.Id);
+            gl.NamedBufferData<float>(_primitives.Id, _staging.AsSpan(0, count * 12), BufferUsageARB.DynamicDraw);
+            gl.BindBufferBase(BufferTargetARB.ShaderStorageBuffer, 0, _primitives.Id);
             gl.UseProgram(_skeleton.Id);
-            gl.ProgramUniform2f(_skeleton.Id, _skeleton.Uniform("u_size"), frame.Width, frame.Height);
-            gl.ProgramUniform1f(_skeleton.Id, _skeleton.Uniform("u_flip_y"), flip);
-            gl.DrawArraysInstanced(GlApi.GL_TRIANGLE_STRIP, 0, 4, count);
+            gl.ProgramUniform2(_skeleton.Id, _skeleton.Uniform("u_size"), (float)frame.Width, (float)frame.Height);
+            gl.ProgramUniform1(_skeleton.Id, _skeleton.Uniform("u_flip_y"), flip);
+            gl.DrawArraysInstanced(PrimitiveType.TriangleStrip, 0, 4, (uint)count);
         }
-        gl.Disable(GlApi.GL_BLEND);
+        gl.Disable(EnableCap.Blend);
         GlError.Check(gl, "drawing a frame");
     }
 
@@ -93,44 +95,44 @@ internal sealed unsafe class PoseRenderer : IDisposable
             throw new RenderingException($"The renderer draws RGB24 or YUV420p frames, not {frame.Format}.");
         int stride = frame.PlaneStride(0);
         int bytesWide = frame.Format == PixelFormat.Rgb24 ? stride : stride;
-        _bytes = Ensure(_bytes, bytesWide, frame.Height, GL_R8UI);
-        _bytes.Upload<byte>(frame.Plane(0), GL_RED_INTEGER, GlApi.GL_UNSIGNED_BYTE);
+        _bytes = Ensure(_bytes, bytesWide, frame.Height, SizedInternalFormat.R8ui);
+        _bytes.Upload<byte>(frame.Plane(0), GlPixelFormat.RedInteger, PixelType.UnsignedByte);
         if (frame.Format == PixelFormat.Yuv420p)
         {
             var (_, ch) = frame.Format.PlaneSize(1, frame.Width, frame.Height);
-            _u = Ensure(_u, frame.PlaneStride(1), ch, GL_R8UI);
-            _v = Ensure(_v, frame.PlaneStride(2), ch, GL_R8UI);
-            _u.Upload<byte>(frame.Plane(1), GL_RED_INTEGER, GlApi.GL_UNSIGNED_BYTE);
-            _v.Upload<byte>(frame.Plane(2), GL_RED_INTEGER, GlApi.GL_UNSIGNED_BYTE);
+            _u = Ensure(_u, frame.PlaneStride(1), ch, SizedInternalFormat.R8ui);
+            _v = Ensure(_v, frame.PlaneStride(2), ch, SizedInternalFormat.R8ui);
+            _u.Upload<byte>(frame.Plane(1), GlPixelFormat.RedInteger, PixelType.UnsignedByte);
+            _v.Upload<byte>(frame.Plane(2), GlPixelFormat.RedInteger, PixelType.UnsignedByte);
         }
     }
 
-    private GlTexture Ensure(GlTexture? texture, int width, int height, int format)
+    private GlTexture Ensure(GlTexture? texture, int width, int height, SizedInternalFormat format)
     {
         if (texture is { } t && t.Width == width && t.Height == height && t.Format == format) return t;
         texture?.Dispose();
-        return GlTexture.Create(_gl, format, width, height, linear: format == GlApi.GL_R32F);
+        return GlTexture.Create(_gl, format, width, height, linear: format == SizedInternalFormat.R32f);
     }
 
     private void DrawHeatmap(PersonHeatmap h, int frameWidth, int frameHeight, float flip)
     {
         var gl = _gl;
-        _heat = Ensure(_heat, h.Width, h.Height, GlApi.GL_R32F);
-        _heat.Upload<float>(h.Values, GlApi.GL_RED, GlApi.GL_FLOAT);
+        _heat = Ensure(_heat, h.Width, h.Height, SizedInternalFormat.R32f);
+        _heat.Upload<float>(h.Values, GlPixelFormat.Red, PixelType.Float);
         var m = h.InputToImage;
         var (x0, y0) = m.Apply(0, 0);
         var (x1, y1) = m.Apply(h.InputWidth, 0);
         var (x2, y2) = m.Apply(0, h.InputHeight);
         var (x3, y3) = m.Apply(h.InputWidth, h.InputHeight);
         gl.UseProgram(_heatmap.Id);
-        gl.ProgramUniform2f(_heatmap.Id, _heatmap.Uniform("u_size"), frameWidth, frameHeight);
-        gl.ProgramUniform1f(_heatmap.Id, _heatmap.Uniform("u_flip_y"), flip);
-        gl.ProgramUniform4f(_heatmap.Id, _heatmap.Uniform("u_corners01"), (float)x0, (float)y0, (float)x1, (float)y1);
-        gl.ProgramUniform4f(_heatmap.Id, _heatmap.Uniform("u_corners23"), (float)x2, (float)y2, (float)x3, (float)y3);
-        gl.ProgramUniform1f(_heatmap.Id, _heatmap.Uniform("u_opacity"), 0.75f);
-        gl.ProgramUniform1i(_heatmap.Id, _heatmap.Uniform("u_heatmap"), 0);
+        gl.ProgramUniform2(_heatmap.Id, _heatmap.Uniform("u_size"), (float)frameWidth, (float)frameHeight);
+        gl.ProgramUniform1(_heatmap.Id, _heatmap.Uniform("u_flip_y"), flip);
+        gl.ProgramUniform4(_heatmap.Id, _heatmap.Uniform("u_corners01"), (float)x0, (float)y0, (float)x1, (float)y1);
+        gl.ProgramUniform4(_heatmap.Id, _heatmap.Uniform("u_corners23"), (float)x2, (float)y2, (float)x3, (float)y3);
+        gl.ProgramUniform1(_heatmap.Id, _heatmap.Uniform("u_opacity"), 0.75f);
+        gl.ProgramUniform1(_heatmap.Id, _heatmap.Uniform("u_heatmap"), 0);
         gl.BindTextureUnit(0, _heat.Id);
-        gl.DrawArraysInstanced(GlApi.GL_TRIANGLE_STRIP, 0, 4, 1);
+        gl.DrawArraysInstanced(PrimitiveType.TriangleStrip, 0, 4, 1);
     }
 
     /// <summary>Fills the staging buffer with segments (limbs, box edges) and joints; returns how many.</summary>

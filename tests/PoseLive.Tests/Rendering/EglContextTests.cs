@@ -18,7 +18,7 @@ public class EglContextTests
         var second = EglContext.Create();
         second.Dispose();
         first.MakeCurrent();
-        Assert.Contains("4.5", first.Gl.String(GlApi.GL_VERSION));
+        Assert.Contains("4.5", first.Gl.GetStringS(Silk.NET.OpenGL.StringName.Version));
         using var third = EglContext.Create(); // and a new one can still be made
         Assert.Equal(first.EglVersion, third.EglVersion);
         first.Release();

@@ -1,5 +1,6 @@
 using PoseLive.Interop.Gl;
 using PoseLive.Rendering;
+using Silk.NET.OpenGL;
 using static PoseLive.Interop.Egl.EglNative;
 
 namespace PoseLive.Interop.Egl;
@@ -13,7 +14,7 @@ internal sealed unsafe class EglContext : IDisposable
     private readonly nint _display, _context;
     private int _disposed;
 
-    private EglContext(nint display, nint context, GlApi gl, string version)
+    private EglContext(nint display, nint context, GL gl, string version)
     {
         _display = display;
         _context = context;
@@ -21,7 +22,8 @@ internal sealed unsafe class EglContext : IDisposable
         EglVersion = version;
     }
 
-    public GlApi Gl { get; }
+    /// <summary>The context's GL entry points (Silk.NET), valid while the context is current.</summary>
+    public GL Gl { get; }
 
     /// <summary>The EGL version of the display, e.g. 1.5.</summary>
     public string EglVersion { get; }
@@ -50,7 +52,7 @@ internal sealed unsafe class EglContext : IDisposable
             context = eglCreateContext(display, config, 0, ctxAttribs);
             if (context == 0) throw Fail("eglCreateContext(OpenGL 4.5 core)");
             if (eglMakeCurrent(display, 0, 0, context) == 0) throw Fail("eglMakeCurrent(surfaceless)");
-            var gl = new GlApi(name => eglGetProcAddress(name));
+            var gl = GL.GetApi(name => eglGetProcAddress(name));
             GlError.EnableDebugOutput(gl);
             GlError.Clear(gl);
             return new EglContext(display, context, gl, $"{major}.{minor}");
@@ -81,6 +83,7 @@ internal sealed unsafe class EglContext : IDisposable
         eglDestroyContext(_display, _context);
         ReleaseDisplay(_display);
         eglReleaseThread();
+        Gl.Dispose();
     }
 
     // EGL displays are process-wide and eglInitialize/eglTerminate are not counted: terminating the display for one

@@ -1,4 +1,4 @@
-using PoseLive.Interop.Gl;
+using Silk.NET.OpenGL;
 
 namespace PoseLive.Interop.Egl;
 
@@ -15,6 +15,6 @@ internal static class EglGlProbe
     {
         using var context = EglContext.Create();
         var gl = context.Gl;
-        return new Result(context.EglVersion, gl.String(GlApi.GL_VENDOR), gl.String(GlApi.GL_RENDERER), gl.String(GlApi.GL_VERSION));
+        return new Result(context.EglVersion, gl.GetStringS(StringName.Vendor), gl.GetStringS(StringName.Renderer), gl.GetStringS(StringName.Version));
     }
 }

@@ -1,6 +1,7 @@
 using System.Runtime.InteropServices;
 using PoseLive.Diagnostics;
 using PoseLive.Rendering;
+using Silk.NET.OpenGL;
 
 namespace PoseLive.Interop.Gl;
 
@@ -9,47 +10,48 @@ namespace PoseLive.Interop.Gl;
 /// the driver's own messages — errors are kept and thrown at the next check with the GL message; other
 /// messages go to the log as "opengl".
 /// </summary>
-internal static unsafe class GlError
+internal static class GlError
 {
-    private const int GL_DEBUG_SOURCE_SHADER_COMPILER = 0x8248;
     [ThreadStatic] private static string? t_pending;
 
+    // Kept in a static field: the driver calls it for as long as any context lives.
+    private static readonly DebugProc s_onMessage = OnMessage;
+
     /// <summary>Forgets a pending error (a failure path that already reported its own error).</summary>
-    public static void Clear(GlApi gl)
+    public static void Clear(GL gl)
     {
         gl.GetError();
         t_pending = null;
     }
 
-    public static void EnableDebugOutput(GlApi gl)
+    public static unsafe void EnableDebugOutput(GL gl)
     {
-        gl.Enable(GlApi.GL_DEBUG_OUTPUT);
-        gl.Enable(GlApi.GL_DEBUG_OUTPUT_SYNCHRONOUS); // the callback runs on the calling thread, inside the failing call
-        gl.DebugMessageCallback(&OnMessage, null);
+        gl.Enable(EnableCap.DebugOutput);
+        gl.Enable(EnableCap.DebugOutputSynchronous); // the callback runs on the calling thread, inside the failing call
+        gl.DebugMessageCallback(s_onMessage, null);
     }
 
-    [UnmanagedCallersOnly]
-    private static void OnMessage(int source, int type, int id, int severity, int length, byte* message, void* user)
+    private static void OnMessage(GLEnum source, GLEnum type, int id, GLEnum severity, int length, nint message, nint user)
     {
-        var text = Marshal.PtrToStringUTF8((nint)message, length);
+        var text = Marshal.PtrToStringUTF8(message, length);
         // shader compiler messages are reported with file and line from the info log; only log them here
-        bool compiler = source == GL_DEBUG_SOURCE_SHADER_COMPILER;
-        if (!compiler && (type == GlApi.GL_DEBUG_TYPE_ERROR || severity == GlApi.GL_DEBUG_SEVERITY_HIGH)) t_pending ??= text;
+        bool compiler = source == GLEnum.DebugSourceShaderCompiler;
+        if (!compiler && (type == GLEnum.DebugTypeError || severity == GLEnum.DebugSeverityHigh)) t_pending ??= text;
         else Log.Write(LogLevel.Verbose, "opengl", text);
     }
 
-    public static void Check(GlApi gl, string step)
+    public static void Check(GL gl, string step)
     {
-        int code = gl.GetError();
+        var code = gl.GetError();
         var pending = t_pending;
         t_pending = null;
-        if (code == GlApi.GL_NO_ERROR && pending is null) return;
+        if (code == GLEnum.NoError && pending is null) return;
         throw new RenderingException($"OpenGL error while {step}: {pending ?? Name(code)}");
     }
 
-    private static string Name(int code) => code switch
+    private static string Name(GLEnum code) => code switch
     {
-        0x0500 => "GL_INVALID_ENUM", 0x0501 => "GL_INVALID_VALUE", 0x0502 => "GL_INVALID_OPERATION", 0x0505 => "GL_OUT_OF_MEMORY",
-        0x0506 => "GL_INVALID_FRAMEBUFFER_OPERATION", _ => $"0x{code:X4}",
+        GLEnum.InvalidEnum => "GL_INVALID_ENUM", GLEnum.InvalidValue => "GL_INVALID_VALUE", GLEnum.InvalidOperation => "GL_INVALID_OPERATION",
+        GLEnum.OutOfMemory => "GL_OUT_OF_MEMORY", GLEnum.InvalidFramebufferOperation => "GL_INVALID_FRAMEBUFFER_OPERATION", _ => $"0x{(int)code:X4}",
     };
 }
