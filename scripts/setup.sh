@@ -61,7 +61,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 # choice is remembered in obj/ by NuGet; passing the property every time keeps the two from mixing.
 if $gpu; then
   log "building PoseLive.sln (Release) with ONNX Runtime's CUDA package (Microsoft.ML.OnnxRuntime.Gpu.Linux 1.31.0)"
-  dotnet build PoseLive.sln -c Release -nologo -v minimal -clp:ErrorsOnly -p:PoseLiveGpu=true
+  dotnet build PoseLive.sln -c Release -nologo -v minimal -clp:ErrorsOnly -p:PoseLiveGpu=true -p:PoseLiveGpuSeparate=false
 else
   log "building PoseLive.sln (Release)"
   dotnet build PoseLive.sln -c Release -nologo -v minimal -clp:ErrorsOnly -p:PoseLiveGpu=false

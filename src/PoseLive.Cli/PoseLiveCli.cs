@@ -19,6 +19,7 @@ public static class PoseLiveCli
         var root = new RootCommand("PoseLive: real-time video pose tracking (detect, estimate, track, smooth, render, annotate).")
         {
             DoctorCommand.Create(),
+            GpuCheckCommand.Create(),
             ProbeCommand.Create(),
             EvalCommand.Create(),
             ModelsCommand.Create(),
