@@ -16,6 +16,9 @@ public sealed class OrtTensor : IDisposable
     private readonly Type _clrType;
     private readonly long[] _shape;
     private Ort.OrtValue? _value;      // owns the pin of the memory
+    private readonly Lock _gate = new();
+    private int _holders = 1;          // the owner, plus each binding that has the value bound
+    private bool _disposed;
 
     private OrtTensor(object memory, Type clrType, OnnxDataType type, long[] shape, Ort.OrtValue value)
     {
@@ -62,7 +65,7 @@ public sealed class OrtTensor : IDisposable
     /// <summary>The elements, read/write. <typeparamref name="T"/> must be the tensor's element type.</summary>
     public Span<T> Span<T>() where T : unmanaged
     {
-        ObjectDisposedException.ThrowIf(_value is null, this);
+        ObjectDisposedException.ThrowIf(_disposed, this);
         if (typeof(T) != _clrType)
             throw new InvalidOperationException($"Tensor holds {ElementType} ({_clrType.Name}), not {typeof(T).Name}.");
         return ((Memory<T>)_memory).Span;
@@ -71,14 +74,27 @@ public sealed class OrtTensor : IDisposable
     /// <summary>A copy of the elements.</summary>
     public T[] ToArray<T>() where T : unmanaged => Span<T>().ToArray();
 
-    /// <summary>The ORT value over this tensor's memory (valid until Dispose).</summary>
-    internal Ort.OrtValue Value
+    /// <summary>The ORT value over this tensor's memory, for a binding: kept (and the memory pinned) until the binding
+    /// calls <see cref="Release"/>, even if the owner disposes the tensor first.</summary>
+    internal Ort.OrtValue Retain()
     {
-        get
+        lock (_gate)
         {
-            ObjectDisposedException.ThrowIf(_value is null, this);
-            return _value;
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _holders++;
+            return _value!;
         }
+    }
+
+    /// <summary>Drops one hold on the value; the last one unpins the memory.</summary>
+    internal void Release()
+    {
+        Ort.OrtValue? last = null;
+        lock (_gate)
+        {
+            if (--_holders == 0) (last, _value) = (_value, null);
+        }
+        last?.Dispose();
     }
 
     /// <summary>Shape as text, e.g. [1,3,256,192].</summary>
@@ -86,7 +102,16 @@ public sealed class OrtTensor : IDisposable
 
     public override string ToString() => $"{ElementType} {ShapeText}";
 
-    public void Dispose() => Interlocked.Exchange(ref _value, null)?.Dispose();
+    /// <summary>Unpins the memory, or leaves that to the last binding that still has the tensor bound.</summary>
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            if (_disposed) return;
+            _disposed = true;
+        }
+        Release();
+    }
 
     /// <summary>Copies an ORT-allocated output into a new managed tensor (the caller keeps ownership of the value).</summary>
     internal static OrtTensor CopyOf(Ort.OrtValue value)

@@ -5,8 +5,9 @@ namespace PoseLive.Inference;
 /// <summary>
 /// A prepared inference call over fixed tensors (see <see cref="InferenceSession.Bind"/>): an
 /// <see cref="Ort.OrtIoBinding"/> with the inputs and outputs bound once. Refill the input tensors' memory and call
-/// <see cref="Run()"/> again: nothing is allocated per run. Not thread-safe; use one binding per thread. Disposing
-/// it does not dispose the tensors.
+/// <see cref="Run()"/> again: nothing is allocated per run. Not thread-safe; use one binding per thread. The bound
+/// tensors stay pinned while the binding lives (even if their owner disposes them first); disposing the binding
+/// does not dispose them.
 /// </summary>
 public sealed class SessionBinding : IDisposable
 {
@@ -19,6 +20,7 @@ public sealed class SessionBinding : IDisposable
     private readonly string _context;
     private readonly Lock _gate = new(); // Dispose waits for a Run in flight: ORT may be writing into pinned outputs
     private readonly bool[] _taken;
+    private readonly List<OrtTensor> _held = [];   // every bound tensor, retained until Dispose
     private Ort.IDisposableReadOnlyCollection<Ort.OrtValue>? _fetched;
     private bool _ran;
     private bool _disposed;
@@ -36,11 +38,19 @@ public sealed class SessionBinding : IDisposable
         _binding = session.CreateIoBinding();
         try
         {
-            foreach (var (name, tensor) in inputs) OrtErrors.Translate(() => _binding.BindInput(name, tensor.Value), $"binding input '{name}' of {owner.Source}");
+            foreach (var (name, tensor) in inputs)
+            {
+                var value = Hold(tensor);
+                OrtErrors.Translate(() => _binding.BindInput(name, value), $"binding input '{name}' of {owner.Source}");
+            }
             foreach (var (name, tensor) in outputs)
             {
                 if (tensor is null) OrtErrors.Translate(() => _binding.BindOutputToDevice(name, Ort.OrtMemoryInfo.DefaultInstance), $"binding output '{name}' of {owner.Source}");
-                else OrtErrors.Translate(() => _binding.BindOutput(name, tensor.Value), $"binding output '{name}' of {owner.Source}");
+                else
+                {
+                    var value = Hold(tensor);
+                    OrtErrors.Translate(() => _binding.BindOutput(name, value), $"binding output '{name}' of {owner.Source}");
+                }
             }
         }
         catch
@@ -48,6 +58,13 @@ public sealed class SessionBinding : IDisposable
             Dispose();
             throw;
         }
+    }
+
+    private Ort.OrtValue Hold(OrtTensor tensor)
+    {
+        var value = tensor.Retain();
+        _held.Add(tensor);
+        return value;
     }
 
     /// <summary>Runs the model once.</summary>
@@ -121,5 +138,7 @@ public sealed class SessionBinding : IDisposable
         ReleaseOrtOutputs();
         _binding?.Dispose();
         _runOptions.Dispose();
+        foreach (var t in _held) t.Release();
+        _held.Clear();
     }
 }

@@ -205,6 +205,22 @@ public class OrtBadInputTests
     }
 
     [Fact]
+    public void A_binding_keeps_its_tensors_pinned_after_their_owner_disposes_them()
+    {
+        using var session = InferenceSession.FromBytes(ScaleModel());
+        var x = OrtTensor.Create(new float[] { 1, 2, 3, 4 }, 1, 4);
+        var y = OrtTensor.Allocate<float>(1, 4);
+        var output = session.Outputs[0].Name;
+        using var binding = session.Bind(new Dictionary<string, OrtTensor> { ["x"] = x }, new Dictionary<string, OrtTensor?> { [output] = y });
+        x.Dispose();                                  // the owner is done with the input; the binding still holds it
+        Assert.Throws<ObjectDisposedException>(() => x.Span<float>());
+        for (int i = 0; i < 3; i++) { GC.Collect(); binding.Run(); }
+        Assert.Equal([3f, 6f, 9f, 12f], y.ToArray<float>());
+        y.Dispose();
+        Assert.Throws<ObjectDisposedException>(() => session.Bind(new Dictionary<string, OrtTensor> { ["x"] = x }, new Dictionary<string, OrtTensor?> { [output] = null }));
+    }
+
+    [Fact]
     public void Model_file_round_trip_loads_from_disk()
     {
         using var dir = new TestData.TempDir();
