@@ -12,8 +12,10 @@ namespace PoseLive.Coco;
 public sealed class CocoKeypointEvaluator
 {
     private const double Eps = 2.220446049250313e-16;
-    public static readonly double[] OksThresholds = Enumerable.Range(0, 10).Select(i => 0.5 + i * (0.45 / 9)).ToArray();
-    public static readonly double[] RecallThresholds = Enumerable.Range(0, 101).Select(i => i / 100.0).ToArray();
+    /// <summary>np.linspace(.5, .95, 10), bit for bit (0.8999999999999999 at 8).</summary>
+    public static readonly double[] OksThresholds = Linspace(0.5, 0.95, 10);
+    /// <summary>np.linspace(0, 1, 101), bit for bit: i·0.01, one ulp above i/100 at i = 35, 41, 47, 57, 69, 70, 82, 83, 94, 95.</summary>
+    public static readonly double[] RecallThresholds = Linspace(0, 1, 101);
     public static readonly (string Name, double Min, double Max)[] AreaRanges = [("all", 0, 1e10), ("medium", 32 * 32, 96 * 96), ("large", 96 * 96, 1e10)];
 
     private readonly CocoDataset _gt;
@@ -87,6 +89,19 @@ public sealed class CocoKeypointEvaluator
         double AR(int tFrom, int tTo, int a) => Mean((t, _, k, aa) => recall[t, k, aa], tFrom, tTo, 1, a);
         return new CocoEvalStats(AP(0, T, 0), AP(0, 1, 0), AP(5, 6, 0), AP(0, T, 1), AP(0, T, 2),
             AR(0, T, 0), AR(0, 1, 0), AR(5, 6, 0), AR(0, T, 1), AR(0, T, 2));
+    }
+
+    /// <summary>
+    /// numpy.linspace(start, stop, num) as numpy computes it: step = (stop − start) / (num − 1), value i = i·step + start,
+    /// and the last value exactly <paramref name="stop"/>.
+    /// </summary>
+    internal static double[] Linspace(double start, double stop, int num)
+    {
+        var values = new double[num];
+        double step = (stop - start) / (num - 1);
+        for (int i = 0; i < num; i++) values[i] = i * step + start;
+        values[^1] = stop;
+        return values;
     }
 
     /// <summary>Area of the box spanned by all keypoints (as pycocotools' loadRes).</summary>

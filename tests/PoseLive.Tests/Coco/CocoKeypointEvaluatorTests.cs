@@ -40,6 +40,46 @@ public class CocoKeypointEvaluatorTests
     }
 
     [Fact]
+    public void Thresholds_are_numpy_linspace_bit_for_bit()
+    {
+        // np.linspace(0, 1, 101)[i] is i*0.01: one ulp above i/100 exactly at these indices (numpy 1.24.2)
+        int[] above = [35, 41, 47, 57, 69, 70, 82, 83, 94, 95];
+        for (int i = 0; i <= 100; i++)
+            Assert.Equal(above.Contains(i) ? Math.BitIncrement(i / 100.0) : i / 100.0, CocoKeypointEvaluator.RecallThresholds[i]);
+        Assert.Equal(0.35000000000000003, CocoKeypointEvaluator.RecallThresholds[35]);
+        // np.linspace(.5, .95, 10), as numpy 1.24.2 prints it
+        Assert.Equal([0.5, 0.55, 0.6, 0.65, 0.7, 0.75, 0.8, 0.85, 0.8999999999999999, 0.95], CocoKeypointEvaluator.OksThresholds);
+    }
+
+    [Fact]
+    public void A_recall_of_exactly_035_does_not_reach_numpys_035_threshold()
+    {
+        // 60 people, one per image; 21 found exactly (OKS 1 at every threshold), no false positives:
+        // recall climbs to 21/60 = 0.35 at precision 1. pycocotools' 36th recall threshold is 0.35000000000000003,
+        // which 0.35 does not reach, so 35 of the 101 points have precision 1: AP = 35/101 (i/100 would give 36/101).
+        var gts = Enumerable.Range(1, 60).Select(i => Gt(i, i, 10, 10, 60)).ToList();
+        var results = gts.Take(21).Select((g, i) => Dt(g, 0.99 - i * 0.01)).ToList();
+        var stats = new CocoKeypointEvaluator(Dataset(gts, [.. Enumerable.Range(1, 60).Select(i => (long)i)])).Evaluate(results);
+        Assert.Equal(35.0 / 101, stats.AP, 1e-12);
+        Assert.Equal(35.0 / 101, stats.AP50, 1e-12);
+        Assert.Equal(35.0 / 101, stats.AP75, 1e-12);
+        Assert.Equal(21.0 / 60, stats.AR, 1e-12);
+    }
+
+    [Fact]
+    public void Score_ties_across_images_go_in_ascending_image_id_order()
+    {
+        // One GT in each of images 1 and 2; a miss in image 1 and a hit in image 2, both scored 0.5. pycocotools
+        // concatenates the images in ascending id order and sorts stably, so the miss comes first: recall 0, 0.5 at
+        // precision 0, 0.5 → 51 recall points at 0.5. Hit-first would give 51 points at 1. Result order must not matter.
+        var gts = new[] { Gt(1, 1, 10, 10, 60), Gt(2, 2, 10, 10, 60) };
+        var hitFirst = new CocoKeypointEvaluator(Dataset(gts, 2, 1)).Evaluate([Dt(gts[1], 0.5), Miss(1, 0.5)]);
+        var missFirst = new CocoKeypointEvaluator(Dataset(gts, 1, 2)).Evaluate([Miss(1, 0.5), Dt(gts[1], 0.5)]);
+        Assert.Equal(51 * 0.5 / 101, hitFirst.AP, 1e-12);
+        Assert.Equal(hitFirst.ToArray(), missFirst.ToArray());
+    }
+
+    [Fact]
     public void Crowd_and_unlabelled_gts_are_ignored_and_detections_on_them_do_not_count()
     {
         var real = Gt(1, 1, 10, 10, 60);
