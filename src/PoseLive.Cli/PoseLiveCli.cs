@@ -55,8 +55,8 @@ public static class PoseLiveCli
         var parse = root.Parse(args);
         if (parse.Errors.Count > 0)
         {
-            foreach (var e in parse.Errors) error.WriteLine($"poselive: {e.Message}");
-            error.WriteLine("Try 'poselive --help'.");
+            foreach (var e in parse.Errors) error.WriteLine($"poselive: error: {Commands.OptionChecks.Describe(e)}");
+            error.WriteLine($"Try 'poselive {(args.Length > 0 && !args[0].StartsWith('-') ? args[0] + " " : "")}--help'.");
             return ExitUsage;
         }
         try
@@ -69,6 +69,12 @@ public static class PoseLiveCli
                 EnableDefaultExceptionHandler = false, Output = output, Error = error,
                 ProcessTerminationTimeout = args.Length > 0 && args[0] == "train" ? TimeSpan.FromMinutes(10) : TimeSpan.FromSeconds(30), // a big net's training step can take a minute
             }).GetAwaiter().GetResult();
+        }
+        catch (Commands.UsageException e)
+        {
+            error.WriteLine($"poselive: error: {e.Message}");
+            error.WriteLine($"Try 'poselive {args[0]} --help'.");
+            return ExitUsage;
         }
         catch (OperationCanceledException)
         {

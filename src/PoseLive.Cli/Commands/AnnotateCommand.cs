@@ -13,21 +13,27 @@ internal static class AnnotateCommand
     public static Command Create()
     {
         var videos = new Argument<string[]>("videos") { Description = "Video files to annotate.", Arity = ArgumentArity.OneOrMore };
-        var outDir = new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => "out" };
+        var outDir = new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => "out" }.WritableDirectory();
         var model = new Option<string>("--model") { Description = "Pose model.", DefaultValueFactory = _ => "movenet-lightning" };
         var detector = new Option<string>("--detector") { Description = "Person detector model.", DefaultValueFactory = _ => "centernet" };
-        var interval = new Option<int>("--detector-interval") { Description = "Run the detector every N frames; in between, boxes follow the keypoints.", DefaultValueFactory = _ => 5 };
+        var interval = new Option<int>("--detector-interval") { Description = "Run the detector every N frames; in between, boxes follow the keypoints.", DefaultValueFactory = _ => 5 }.AtLeast(1);
+        var detThreshold = new Option<float>("--det-threshold") { Description = "Minimum detector score for a person.", DefaultValueFactory = _ => 0.3f }.Between(0, 1);
         var shard = new Option<string?>("--shard") { Description = "k/N: annotate shard k (0-based) of N of each video's frames (for running on many machines)." };
         var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run from its journal (NAME.jsonl) in the output folder." };
-        var maxFrames = new Option<long?>("--max-frames") { Description = "Annotate at most this many frames of each video." };
-        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0: one per core)." };
+        var maxFrames = new Option<long?>("--max-frames") { Description = "Annotate at most this many frames of each video." }.AtLeast(1);
+        var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0: one per core)." }.Threads();
         var dir = new Option<string?>("--models") { Description = "Models folder." };
-        var render = new Option<string?>("--render") { Description = "Also render the annotated video with the GL shaders (offscreen) to this MP4 file." };
+        var render = new Option<string?>("--render") { Description = "Also render the annotated video with the GL shaders (offscreen) to this MP4 file." }.WritableFile();
         var device = DeviceOption.Create();
         var command = new Command("annotate", "Annotate videos offline: detect, estimate, track and smooth people; write COCO keypoint JSON (with track ids), COCO results and per-frame JSON Lines.")
         {
-            videos, outDir, model, detector, interval, shard, resume, maxFrames, threads, dir, render, device,
+            videos, outDir, model, detector, interval, detThreshold, shard, resume, maxFrames, threads, dir, render, device,
         };
+        shard.Validators.Add(r => { if (OptionChecks.Get<string?>(r) is string t && !TryParseShard(t, out _)) r.AddError($"--shard: '{t}' must be k/N with 0 ≤ k < N"); });
+        command.Validators.Add(r =>
+        {
+            if (r.GetValue(render) is not null && r.GetValue(resume)) r.AddError("--render cannot be combined with --resume (the video would miss the resumed frames)");
+        });
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -38,13 +44,15 @@ internal static class AnnotateCommand
                 ModelsDirectory = parse.GetValue(dir) ?? PoseLive.Models.ModelZoo.DefaultDirectory(),
                 PoseModel = parse.GetRequiredValue(model),
                 DetectorModel = parse.GetRequiredValue(detector),
-                DetectorInterval = Math.Max(1, parse.GetValue(interval)),
-                Shard = ParseShard(parse.GetValue(shard)),
+                DetectorInterval = parse.GetValue(interval),
+                DetectorThreshold = parse.GetValue(detThreshold),
+                Shard = parse.GetValue(shard) is string k && TryParseShard(k, out var sh) ? sh : (0, 1),
                 Resume = parse.GetValue(resume),
                 MaxFrames = parse.GetValue(maxFrames),
                 Inference = DeviceOption.Apply(parse, device, new InferenceOptions { IntraOpThreads = parse.GetValue(threads), AllowSpinning = false }, error),
             };
             bool interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+            bool outputExisted = Directory.Exists(options.OutputDirectory);
             int failed = 0;
             var all = parse.GetRequiredValue(videos);
             foreach (var video in all)
@@ -55,38 +63,42 @@ internal static class AnnotateCommand
                     if (parse.GetValue(render) is string renderPath)
                         options = options with { RenderPath = all.Length == 1 ? renderPath : Path.Combine(Path.GetDirectoryName(renderPath) ?? ".", $"{Path.GetFileNameWithoutExtension(renderPath)}.{Path.GetFileNameWithoutExtension(video)}{Path.GetExtension(renderPath)}") };
                     var result = interactive ? await WithProgressBar(video, options, cancellationToken) : await WithPlainProgress(video, options, output, cancellationToken);
-                    output.WriteLine($"{video}: {result.Frames} frames{(result.ResumedFrames > 0 ? $" ({result.ResumedFrames} resumed)" : "")} → {result.Dataset}, {result.Results}, {result.Journal}");
+                    output.WriteLine($"{video}: {Messages.Count(result.Frames, "frame")}{(result.ResumedFrames > 0 ? $" ({result.ResumedFrames} resumed)" : "")} → {result.Dataset}, {result.Results}, {result.Journal}");
                     output.WriteLine($"  {result.Metrics} (on {result.Device})");
                     if (options.RenderPath is string rendered) output.WriteLine($"  rendered: {rendered}");
                     if (cancellationToken.IsCancellationRequested)
-                        output.WriteLine($"  cancelled: outputs hold the {result.Frames} finished frames; run again with --resume to continue");
+                        output.WriteLine($"  cancelled: outputs hold the {Messages.Count(result.Frames, "finished frame")}; run again with --resume to continue");
                 }
                 catch (Exception e) when (e is not OperationCanceledException && e is not OutOfMemoryException)
                 {
                     failed++;
-                    error.WriteLine($"poselive: error: {video}: {e.Message}");
+                    error.WriteLine($"poselive: error: {Messages.About(video, e.Message)}");
                 }
             }
+            // a folder this run created and left empty (every input failed) goes again
+            if (!outputExisted && Directory.Exists(options.OutputDirectory) && !Directory.EnumerateFileSystemEntries(options.OutputDirectory).Any())
+                Directory.Delete(options.OutputDirectory);
             return failed > 0 || cancellationToken.IsCancellationRequested ? PoseLiveCli.ExitFailure : PoseLiveCli.ExitOk;
         });
         return command;
     }
 
-    private static (int, int) ParseShard(string? text)
+    private static bool TryParseShard(string text, out (int, int) shard)
     {
-        if (text is null) return (0, 1);
+        shard = (0, 1);
         var parts = text.Split('/');
-        if (parts.Length == 2 && int.TryParse(parts[0], out var k) && int.TryParse(parts[1], out var n) && n >= 1 && k >= 0 && k < n) return (k, n);
-        throw new ArgumentException($"--shard '{text}' must be k/N with 0 ≤ k < N.");
+        if (parts.Length != 2 || !int.TryParse(parts[0], out var k) || !int.TryParse(parts[1], out var n) || n < 1 || k < 0 || k >= n) return false;
+        shard = (k, n);
+        return true;
     }
 
     private static Task<AnnotateResult> WithPlainProgress(string video, AnnotateOptions options, TextWriter output, CancellationToken ct)
     {
-        var clock = Stopwatch.StartNew();
+        var rate = new FrameRate();
         return AnnotateJob.RunAsync(video, options, (done, total) =>
         {
+            double fps = rate.Update(done);
             if (done % 100 != 0) return;
-            double fps = done / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
             output.WriteLine(string.Format(CultureInfo.InvariantCulture, "  {0}: frame {1}{2}, {3:F1} fps", Path.GetFileName(video), done, total is long t ? $"/{t}" : "", fps));
         }, ct);
     }
@@ -99,18 +111,29 @@ internal static class AnnotateCommand
             .StartAsync(async context =>
             {
                 var task = context.AddTask(Path.GetFileName(video), maxValue: 1);
-                var clock = Stopwatch.StartNew();
-                long started = -1;
+                var rate = new FrameRate();
                 result = await AnnotateJob.RunAsync(video, options, (done, total) =>
                 {
-                    if (started < 0) started = done - 1;
                     if (total is long t) task.MaxValue = t;
                     task.Value = done;
-                    double fps = (done - started) / Math.Max(1e-9, clock.Elapsed.TotalSeconds);
+                    double fps = rate.Update(done);
                     task.Description = string.Format(CultureInfo.InvariantCulture, "{0} {1:F1} fps", Path.GetFileName(video), fps);
                 }, ct);
                 task.Value = task.MaxValue;
             });
         return result!;
+    }
+
+    /// <summary>Frames per second of this run alone: resumed frames (already done) are not counted.</summary>
+    private sealed class FrameRate
+    {
+        private long _first = -1;
+        private long _start;
+
+        public double Update(long done)
+        {
+            if (_first < 0) { _first = done; _start = Stopwatch.GetTimestamp(); return 0; }
+            return (done - _first) / Math.Max(1e-9, Stopwatch.GetElapsedTime(_start).TotalSeconds);
+        }
     }
 }

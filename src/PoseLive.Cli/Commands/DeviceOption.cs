@@ -19,7 +19,7 @@ internal static class DeviceOption
         };
         option.Validators.Add(result =>
         {
-            try { InferenceOptions.ParseDevice(result.GetValueOrDefault<string>() ?? ""); }
+            try { InferenceOptions.ParseDevice(OptionChecks.Get<string>(result) ?? ""); }
             catch (FormatException e) { result.AddError($"--device: {e.Message}"); }
         });
         return option;
@@ -35,7 +35,7 @@ internal static class DeviceOption
         var chosen = options.OnDevice(provider, id);
         var resolved = chosen.ResolveProvider();
         if (provider == ExecutionProvider.Auto && resolved == ExecutionProvider.Cpu)
-            notices.WriteLine($"poselive: device auto: running on the CPU ({CudaSupport.Current.Reason})");
+            notices.WriteLine($"poselive: device auto: running on the CPU (CUDA not usable: {CudaSupport.Current.Summary}; see poselive doctor)");
         return chosen.OnDevice(resolved, id);
     }
 

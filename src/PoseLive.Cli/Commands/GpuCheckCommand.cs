@@ -18,9 +18,10 @@ internal static class GpuCheckCommand
         var allowCpu = new Option<bool>("--allow-cpu") { Description = "Without CUDA, report \"CUDA unavailable\", check the CPU path and exit 0 (for CPU-only machines and CI)." };
         var device = new Option<int>("--cuda-device") { Description = "CUDA device index.", DefaultValueFactory = _ => 0 };
         var dir = new Option<string?>("--models") { Description = "Models folder." };
-        foreach (var o in new[] { frames, runs })
-            o.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 1) r.AddError($"{r.Option.Name} must be at least 1"); });
-        device.Validators.Add(r => { if (r.GetValueOrDefault<int>() < 0) r.AddError("--cuda-device must be 0 or more"); });
+        frames.AtLeast(1);
+        runs.AtLeast(1);
+        device.AtLeast(0);
+        annotateFrames.AtLeast(1);
         var command = new Command("gpu-check", "Compare the served models on CUDA against the CPU (outputs, latency) and time annotate on CUDA.")
         {
             video, frames, runs, annotateFrames, allowCpu, device, dir,

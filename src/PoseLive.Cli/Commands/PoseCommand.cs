@@ -17,11 +17,11 @@ internal static class PoseCommand
     public static Command Create()
     {
         var image = new Argument<string>("image") { Description = "Image file (any format FFmpeg reads: jpg, png, …)." };
-        var outJson = new Option<string?>("--out") { Description = "Write COCO keypoint results JSON here." };
-        var render = new Option<string?>("--render") { Description = "Write the image with boxes and skeletons drawn as PNG here." };
+        var outJson = new Option<string?>("--out") { Description = "Write COCO keypoint results JSON here." }.WritableFile();
+        var render = new Option<string?>("--render") { Description = "Write the image with boxes and skeletons drawn as PNG here." }.WritableFile();
         var model = new Option<string>("--model") { Description = "Pose model.", DefaultValueFactory = _ => "movenet-thunder" };
         var detector = new Option<string>("--detector") { Description = "Person detector model.", DefaultValueFactory = _ => "centernet" };
-        var threshold = new Option<float>("--det-threshold") { Description = "Minimum detector score.", DefaultValueFactory = _ => 0.3f };
+        var threshold = new Option<float>("--det-threshold") { Description = "Minimum detector score.", DefaultValueFactory = _ => 0.3f }.Between(0, 1);
         var dir = new Option<string?>("--models") { Description = "Models folder." };
         var device = DeviceOption.Create();
         var command = new Command("pose", "Detect people on an image and estimate their keypoints; write COCO results JSON and an overlay PNG.")
@@ -36,8 +36,8 @@ internal static class PoseCommand
             var directory = parse.GetValue(dir) ?? ModelZoo.DefaultDirectory();
             using var source = VideoSource.Open(path);
             using var frame = source.ReadFrame() ?? throw new MediaException(path, "contains no image");
-            var (detCard, detPath) = ModelZoo.Find(directory, parse.GetRequiredValue(detector));
-            var (poseCard, posePath) = ModelZoo.Find(directory, parse.GetRequiredValue(model));
+            var (detCard, detPath) = ModelZoo.Find(directory, parse.GetRequiredValue(detector), "detector");
+            var (poseCard, posePath) = ModelZoo.Find(directory, parse.GetRequiredValue(model), "pose");
             using var det = new CenterNetDetector(detCard, detPath, inference, scoreThreshold: parse.GetValue(threshold));
             using var estimator = PoseEstimators.Create(poseCard, posePath, inference);
             var persons = det.Detect(frame.Plane(0), frame.Width, frame.Height, frame.Stride);
@@ -49,7 +49,7 @@ internal static class PoseCommand
                 var p = people[i];
                 int confident = p.Keypoints.Count(k => !k.IsMissing && k.Score >= 0.3f);
                 output.WriteLine(string.Format(inv, "  person {0}: box ({1:0},{2:0},{3:0}x{4:0}) detector {5:0.00}, pose score {6:0.00}, {7}/{8} keypoints ≥ 0.3",
-                    i, p.Box.X, p.Box.Y, p.Box.Width, p.Box.Height, p.BoxScore, p.Score, confident, p.Keypoints.Length));
+                    i, Messages.Display(p.Box.X), Messages.Display(p.Box.Y), p.Box.Width, p.Box.Height, p.BoxScore, p.Score, confident, p.Keypoints.Length));
             }
             if (parse.GetValue(outJson) is string json)
             {

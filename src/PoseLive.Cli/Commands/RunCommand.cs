@@ -20,17 +20,26 @@ internal static class RunCommand
         var format = new Option<string?>("--format", "-f") { Description = "Input format by name (e.g. lavfi, video4linux2)." };
         var realtime = new Option<bool>("--realtime") { Description = "Release file frames at their timestamps, like a live camera." };
         var model = new Option<string>("--model") { Description = "Pose model.", DefaultValueFactory = _ => "movenet-lightning" };
-        var interval = new Option<int>("--detector-interval") { Description = "Run the detector every N frames (and early when a person is lost).", DefaultValueFactory = _ => 5 };
-        var jsonl = new Option<string?>("--jsonl") { Description = "Also stream per-frame JSON Lines to this file." };
-        var seconds = new Option<double?>("--seconds") { Description = "Stop after this many seconds." };
+        var interval = new Option<int>("--detector-interval") { Description = "Run the detector every N frames (and early when a person is lost).", DefaultValueFactory = _ => 5 }.AtLeast(1);
+        var detThreshold = new Option<float>("--det-threshold") { Description = "Minimum detector score for a person.", DefaultValueFactory = _ => 0.3f }.Between(0, 1);
+        var jsonl = new Option<string?>("--jsonl") { Description = "Also stream per-frame JSON Lines to this file." }.WritableFile();
+        var seconds = new Option<double?>("--seconds") { Description = "Stop after this many seconds." }.PositiveAtMost(1e9);
         var dir = new Option<string?>("--models") { Description = "Models folder." };
         var window = new Option<bool>("--window") { Description = "Show the live window (OpenGL): Space pause, . step, H heatmaps, S skeletons, B boxes, D detector boxes, Esc quit." };
-        var screenshot = new Option<string?>("--screenshot") { Description = "With --window: save the last shown frame as PNG on exit." };
+        var screenshot = new Option<string?>("--screenshot") { Description = "With --window: save the last shown frame as PNG on exit." }.WritableFile();
         var device = DeviceOption.Create();
         var command = new Command("run", "Run the live pipeline on a source (drop-oldest under load) and print fps, latency and drops every second; optionally in a window.")
         {
-            sourceArg, camera, format, realtime, model, interval, jsonl, seconds, dir, window, screenshot, device,
+            sourceArg, camera, format, realtime, model, interval, detThreshold, jsonl, seconds, dir, window, screenshot, device,
         };
+        camera.Validators.Add(r => { if (OptionChecks.Get<int?>(r) is int i && i < 0) r.AddError($"--camera: must be 0 or more (got {i})"); });
+        command.Validators.Add(r =>
+        {
+            bool hasSource = r.GetValue(sourceArg) is not null, hasCamera = r.GetValue(camera) is not null;
+            if (!hasSource && !hasCamera) r.AddError("give a source (file, URL or input) or --camera N");
+            else if (hasSource && hasCamera) r.AddError($"give a source or --camera N, not both (got '{r.GetValue(sourceArg)}' and --camera {r.GetValue(camera)})");
+            if (r.GetValue(screenshot) is not null && !r.GetValue(window)) r.AddError("--screenshot needs --window");
+        });
         command.SetAction(async (parse, cancellationToken) =>
         {
             var output = parse.InvocationConfiguration.Output;
@@ -39,13 +48,13 @@ internal static class RunCommand
             var directory = parse.GetValue(dir) ?? ModelZoo.DefaultDirectory();
             using var source = parse.GetValue(camera) is int index
                 ? VideoSource.OpenCamera(index)
-                : VideoSource.Open(parse.GetValue(sourceArg) ?? throw new ArgumentException("give a source or --camera N"),
+                : VideoSource.Open(parse.GetRequiredValue(sourceArg)!,
                     new VideoSourceOptions { InputFormat = parse.GetValue(format), RealTime = parse.GetValue(realtime) });
-            var (detCard, detPath) = ModelZoo.Find(directory, "centernet");
-            var (poseCard, posePath) = ModelZoo.Find(directory, parse.GetRequiredValue(model));
-            using var detector = new CenterNetDetector(detCard, detPath, inference);
+            var (detCard, detPath) = ModelZoo.Find(directory, "centernet", "detector");
+            var (poseCard, posePath) = ModelZoo.Find(directory, parse.GetRequiredValue(model), "pose");
+            using var detector = new CenterNetDetector(detCard, detPath, inference, parse.GetValue(detThreshold));
             using var estimator = PoseEstimators.Create(poseCard, posePath, inference);
-            var pipeline = new PosePipeline(detector, estimator, new PipelineOptions { Mode = PipelineMode.Live, DetectorInterval = Math.Max(1, parse.GetValue(interval)) });
+            var pipeline = new PosePipeline(detector, estimator, new PipelineOptions { Mode = PipelineMode.Live, DetectorInterval = parse.GetValue(interval) });
             using var journal = parse.GetValue(jsonl) is string path ? FrameJournal.OpenForAppend(path, resume: false) : null;
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             if (parse.GetValue(seconds) is double s) stop.CancelAfter(TimeSpan.FromSeconds(s));

@@ -14,7 +14,7 @@ internal static class TrainBenchCommand
         net.AcceptOnlyFromAmong([.. TrainingThroughput.Nets]);
         var batch = new Option<int>("--batch", "-b") { Description = "Images per step.", DefaultValueFactory = _ => 32 };
         var steps = new Option<int>("--steps") { Description = "Timed steps (after one warm-up step).", DefaultValueFactory = _ => 3 };
-        var threads = new Option<int>("--threads") { Description = "libtorch threads (default: all cores).", DefaultValueFactory = _ => Environment.ProcessorCount };
+        var threads = new Option<int>("--threads") { Description = "libtorch threads (all cores unless given).", DefaultValueFactory = _ => Environment.ProcessorCount };
         var height = new Option<int>("--height") { Description = "Input height (multiple of 32).", DefaultValueFactory = _ => 256 };
         var width = new Option<int>("--width") { Description = "Input width (multiple of 32).", DefaultValueFactory = _ => 192 };
         var command = new Command("train-bench", "Time training steps (Adam, MSE on stride-4 heatmaps, train-mode BatchNorm) of LPN, SimpleBaseline or HRNet on synthetic data; prints images/s.")

