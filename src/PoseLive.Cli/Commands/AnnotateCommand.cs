@@ -19,7 +19,8 @@ internal static class AnnotateCommand
         var interval = new Option<int>("--detector-interval") { Description = "Run the detector every N frames; in between, boxes follow the keypoints.", DefaultValueFactory = _ => 5 }.AtLeast(1);
         var detThreshold = new Option<float>("--det-threshold") { Description = "Minimum detector score for a person.", DefaultValueFactory = _ => 0.3f }.Between(0, 1);
         var shard = new Option<string?>("--shard") { Description = "k/N: annotate shard k (0-based) of N of each video's frames (for running on many machines)." };
-        var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run from its journal (NAME.jsonl) in the output folder." };
+        var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run from its journal (NAME.jsonl) in the output folder; its settings must be the same." };
+        var overwrite = new Option<bool>("--overwrite") { Description = "Replace the outputs of an earlier run in the output folder (without it, annotate refuses to)." };
         var maxFrames = new Option<long?>("--max-frames") { Description = "Annotate at most this many frames of each video." }.AtLeast(1);
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads (0: one per core)." }.Threads();
         var dir = new Option<string?>("--models") { Description = "Models folder." };
@@ -27,12 +28,13 @@ internal static class AnnotateCommand
         var device = DeviceOption.Create();
         var command = new Command("annotate", "Annotate videos offline: detect, estimate, track and smooth people; write COCO keypoint JSON (with track ids), COCO results and per-frame JSON Lines.")
         {
-            videos, outDir, model, detector, interval, detThreshold, shard, resume, maxFrames, threads, dir, render, device,
+            videos, outDir, model, detector, interval, detThreshold, shard, resume, overwrite, maxFrames, threads, dir, render, device,
         };
         shard.Validators.Add(r => { if (OptionChecks.Get<string?>(r) is string t && !TryParseShard(t, out _)) r.AddError($"--shard: '{t}' must be k/N with 0 ≤ k < N"); });
         command.Validators.Add(r =>
         {
             if (r.GetValue(render) is not null && r.GetValue(resume)) r.AddError("--render cannot be combined with --resume (the video would miss the resumed frames)");
+            if (r.GetValue(overwrite) && r.GetValue(resume)) r.AddError("--overwrite and --resume contradict each other: continue the run, or replace it");
         });
         command.SetAction(async (parse, cancellationToken) =>
         {
@@ -48,6 +50,7 @@ internal static class AnnotateCommand
                 DetectorThreshold = parse.GetValue(detThreshold),
                 Shard = parse.GetValue(shard) is string k && TryParseShard(k, out var sh) ? sh : (0, 1),
                 Resume = parse.GetValue(resume),
+                Overwrite = parse.GetValue(overwrite),
                 MaxFrames = parse.GetValue(maxFrames),
                 Inference = DeviceOption.Apply(parse, device, new InferenceOptions { IntraOpThreads = parse.GetValue(threads), AllowSpinning = false }, error),
             };

@@ -25,15 +25,58 @@ public sealed class FrameJournal : IFrameSink, IDisposable
 
     public string Path => _stream.Name;
 
-    /// <summary>Creates a new journal, or (resume) keeps its complete lines and appends after them.</summary>
-    public static FrameJournal OpenForAppend(string path, bool resume)
+    /// <summary>
+    /// Creates a new journal, or (resume) keeps its complete lines and appends after them. A new journal with
+    /// <paramref name="settings"/> starts with one line {"settings": {…}}: what shaped its results, which a resumed
+    /// run must match and merge checks.
+    /// </summary>
+    public static FrameJournal OpenForAppend(string path, bool resume, IReadOnlyDictionary<string, string>? settings = null)
     {
         long keep = 0;
         if (resume && File.Exists(path)) keep = CompleteLength(path);
         var stream = new FileStream(path, resume ? FileMode.OpenOrCreate : FileMode.Create, FileAccess.ReadWrite, FileShare.Read);
         stream.SetLength(keep);
         stream.Seek(keep, SeekOrigin.Begin);
-        return new FrameJournal(stream);
+        var journal = new FrameJournal(stream);
+        if (keep == 0 && settings is not null) journal.WriteSettings(settings);
+        return journal;
+    }
+
+    private void WriteSettings(IReadOnlyDictionary<string, string> settings)
+    {
+        _line.SetLength(0);
+        using (var w = new Utf8JsonWriter(_line))
+        {
+            w.WriteStartObject();
+            w.WriteStartObject(SettingsKey);
+            foreach (var (k, v) in settings) w.WriteString(k, v);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        _line.WriteByte((byte)'\n');
+        _stream.Write(_line.GetBuffer(), 0, (int)_line.Length);
+        _stream.Flush();
+    }
+
+    /// <summary>The property of the settings line.</summary>
+    public const string SettingsKey = "settings";
+
+    /// <summary>The settings line of a journal, or null when it has none (written by an older PoseLive, or by `run`).</summary>
+    public static IReadOnlyDictionary<string, string>? ReadSettings(string path)
+    {
+        using var reader = new StreamReader(path, Encoding.UTF8);
+        var first = reader.ReadLine();
+        if (string.IsNullOrEmpty(first)) return null;
+        try
+        {
+            using var doc = JsonDocument.Parse(first);
+            if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty(SettingsKey, out var s) || s.ValueKind != JsonValueKind.Object) return null;
+            return s.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText(), StringComparer.Ordinal);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
     }
 
     public void Write(FrameResult r)
@@ -113,6 +156,7 @@ public sealed class FrameJournal : IFrameSink, IDisposable
             try
             {
                 using var doc = JsonDocument.Parse(line);
+                if (lineNumber == 1 && doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(SettingsKey, out _)) continue;
                 frames.Add(Parse(doc.RootElement));
             }
             catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)

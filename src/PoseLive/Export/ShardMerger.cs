@@ -6,21 +6,27 @@ using PoseLive.IO;
 namespace PoseLive.Export;
 
 /// <summary>What <see cref="ShardMerger.Merge"/> wrote.</summary>
-public sealed record ShardMergeResult(string Dataset, string? Results, string? Journal, int Images, int Annotations, int Shards);
+public sealed record ShardMergeResult(string Dataset, string? Results, string? Journal, int Images, int Annotations, int Shards)
+{
+    /// <summary>Frame ranges no shard covered (only with allowGaps), e.g. "40-396".</summary>
+    public IReadOnlyList<string> Gaps { get; init; } = [];
+}
 
 /// <summary>
 /// Joins the outputs of `poselive annotate --shard k/N` runs of one video (NAME.shard-k-of-N.coco.json, with
 /// .results.json and .jsonl beside them) into NAME.coco.json, NAME.results.json and NAME.jsonl, as one unsharded run
 /// would have written them: images by frame, annotation ids renumbered, track ids kept (shards use disjoint ranges).
-/// Every shard 0..N−1 must be present, written with the same keypoint categories, and frames must not overlap.
-/// Outputs are written atomically; nothing is written when a check fails.
+/// Every shard 0..N−1 must be present, written with the same keypoint categories, and frames must not overlap; every
+/// shard must cover its whole frame range (read from its journal's settings line) — a shard cut short by --max-frames or
+/// interrupted is refused, unless gaps are allowed, when they are listed in the merged files. Outputs are written
+/// atomically; nothing is written when a check fails.
 /// </summary>
 public static partial class ShardMerger
 {
     [GeneratedRegex(@"^(?<base>.+)\.shard-(?<k>\d+)-of-(?<n>\d+)\.coco\.json$")]
     private static partial Regex ShardName();
 
-    public static ShardMergeResult Merge(IReadOnlyList<string> shardDatasets, string? outputDirectory = null)
+    public static ShardMergeResult Merge(IReadOnlyList<string> shardDatasets, string? outputDirectory = null, bool allowGaps = false)
     {
         if (shardDatasets.Count == 0) throw new ArgumentException("no shard files given", nameof(shardDatasets));
         var shards = shardDatasets.Select(Parse).OrderBy(s => s.Index).ToList();
@@ -70,11 +76,32 @@ public static partial class ShardMerger
             journalPath = Path.Combine(directory, baseName + ".jsonl");
         }
 
-        CocoWriter.WriteGroundTruth(datasetPath, new CocoDataset(images, annotations, categories),
-            new Dictionary<string, string> { ["description"] = $"{baseName}: {count} shards merged by poselive", ["merged_from"] = string.Join(", ", shards.Select(s => Path.GetFileName(s.Path))) });
+        // every shard must have annotated its whole frame range
+        var gaps = new List<string>();
+        foreach (var (shard, data) in datasets)
+        {
+            var journal = shard.Sibling(".jsonl");
+            var settings = File.Exists(journal) ? FrameJournal.ReadSettings(journal) : null;
+            if (settings is null || !long.TryParse(settings.GetValueOrDefault("shard_first_frame"), CultureInfo.InvariantCulture, out long first) ||
+                !long.TryParse(settings.GetValueOrDefault("shard_frames"), CultureInfo.InvariantCulture, out long frames))
+            {
+                if (allowGaps) continue;
+                throw new CocoFormatException($"{shard.Path}: cannot check the shard is complete: {(File.Exists(journal) ? $"{journal} has no frame range (an older PoseLive wrote it)" : $"its journal {journal} is missing")}; merge with --allow-gaps to accept it as it is");
+            }
+            var present = data.Images.Select(i => i.FrameIndex ?? -1).ToHashSet();
+            var uncovered = Ranges(Enumerable.Range(0, (int)frames).Select(i => first + i).Where(f => !present.Contains(f)));
+            if (uncovered.Count == 0) continue;
+            if (!allowGaps)
+                throw new CocoFormatException($"{shard.Path}: shard {shard.Index} covers {frames - uncovered.Sum(r => r.To - r.From + 1)} of its {frames} frames (missing {string.Join(", ", uncovered.Select(Show))}); it was cut short (--max-frames) or interrupted: resume it, or merge with --allow-gaps");
+            gaps.AddRange(uncovered.Select(Show));
+        }
+
+        var info = new Dictionary<string, string> { ["description"] = $"{baseName}: {count} shards merged by poselive", ["merged_from"] = string.Join(", ", shards.Select(s => Path.GetFileName(s.Path))) };
+        if (allowGaps) info["gaps"] = gaps.Count == 0 ? "none" : string.Join(", ", gaps);
+        CocoWriter.WriteGroundTruth(datasetPath, new CocoDataset(images, annotations, categories), info);
         if (results is not null) CocoWriter.WriteResults(resultsPath!, results);
-        if (journalPath is not null) WriteJournal(journalPath, journalFiles);
-        return new ShardMergeResult(datasetPath, resultsPath, journalPath, images.Count, annotations.Count, count);
+        if (journalPath is not null) WriteJournal(journalPath, journalFiles, info);
+        return new ShardMergeResult(datasetPath, resultsPath, journalPath, images.Count, annotations.Count, count) { Gaps = gaps };
     }
 
     private sealed record Shard(string Path, string Base, int Index, int Count)
@@ -121,16 +148,51 @@ public static partial class ShardMerger
         }
     }
 
-    /// <summary>Concatenates the shards' JSON Lines in shard order (each is in frame order), atomically.</summary>
-    private static void WriteJournal(string path, IReadOnlyList<string> journals)
+    private static List<(long From, long To)> Ranges(IEnumerable<long> frames)
+    {
+        var ranges = new List<(long From, long To)>();
+        foreach (var f in frames)
+        {
+            if (ranges.Count > 0 && ranges[^1].To == f - 1) ranges[^1] = (ranges[^1].From, f);
+            else ranges.Add((f, f));
+        }
+        return ranges;
+    }
+
+    private static string Show((long From, long To) r) => r.From == r.To ? r.From.ToString(CultureInfo.InvariantCulture) : $"{r.From}-{r.To}";
+
+    /// <summary>
+    /// Concatenates the shards' JSON Lines in shard order (each is in frame order), atomically, under one settings line:
+    /// the first shard's, as one unsharded run over the whole video, with where it was merged from.
+    /// </summary>
+    private static void WriteJournal(string path, IReadOnlyList<string> journals, IReadOnlyDictionary<string, string> info)
     {
         var temporary = AtomicFile.TemporaryPathFor(path);
         try
         {
+            var settings = FrameJournal.ReadSettings(journals[0]) is { } s ? new SortedDictionary<string, string>(s.ToDictionary(), StringComparer.Ordinal) : null;
             using (var output = new StreamWriter(temporary, append: false, new System.Text.UTF8Encoding(false)))
+            {
+                if (settings is not null)
+                {
+                    long frames = journals.Sum(j => long.TryParse(FrameJournal.ReadSettings(j)?.GetValueOrDefault("shard_frames"), CultureInfo.InvariantCulture, out var n) ? n : 0);
+                    settings["shard"] = "0/1";
+                    settings["shard_first_frame"] = "0";
+                    settings["shard_frames"] = frames.ToString(CultureInfo.InvariantCulture);
+                    foreach (var (k, v) in info) settings[k] = v;
+                    output.WriteLine(SettingsLine(settings));
+                }
                 foreach (var journal in journals)
+                {
+                    bool first = true;
                     foreach (var line in File.ReadLines(journal))
-                        if (line.Length > 0) output.WriteLine(line);
+                    {
+                        bool header = first && line.StartsWith($"{{\"{FrameJournal.SettingsKey}\"", StringComparison.Ordinal);
+                        first = false;
+                        if (line.Length > 0 && !header) output.WriteLine(line);
+                    }
+                }
+            }
             AtomicFile.Commit(temporary, path);
         }
         catch
@@ -138,5 +200,19 @@ public static partial class ShardMerger
             AtomicFile.Abandon(temporary);
             throw;
         }
+    }
+
+    private static string SettingsLine(IReadOnlyDictionary<string, string> settings)
+    {
+        using var buffer = new MemoryStream();
+        using (var w = new System.Text.Json.Utf8JsonWriter(buffer))
+        {
+            w.WriteStartObject();
+            w.WriteStartObject(FrameJournal.SettingsKey);
+            foreach (var (k, v) in settings) w.WriteString(k, v);
+            w.WriteEndObject();
+            w.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
     }
 }

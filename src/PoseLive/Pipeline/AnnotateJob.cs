@@ -21,6 +21,8 @@ public sealed record AnnotateOptions
     /// <summary>Shard k of N (0-based k): this run annotates frames [k·F/N, (k+1)·F/N) of each video.</summary>
     public (int Index, int Count) Shard { get; init; } = (0, 1);
     public bool Resume { get; init; }
+    /// <summary>Replace the outputs of an earlier run in the folder (without it, a fresh run refuses to).</summary>
+    public bool Overwrite { get; init; }
     public long? MaxFrames { get; init; }
     public double CheckpointSeconds { get; init; } = 10;
     /// <summary>Stages share the cores: no spin-waiting threads by default.</summary>
@@ -53,6 +55,8 @@ public static class AnnotateJob
         var dataset = Path.Combine(o.OutputDirectory, baseName + ".coco.json");
         var results = Path.Combine(o.OutputDirectory, baseName + ".results.json");
         var journalPath = Path.Combine(o.OutputDirectory, baseName + ".jsonl");
+        if (!o.Resume && !o.Overwrite && new[] { dataset, results, journalPath }.FirstOrDefault(File.Exists) is string existing)
+            throw new OutputExistsException($"{existing} holds an earlier run: add --resume to continue it, or --overwrite to replace it");
 
         // frame range of this shard
         long total = source.Video.FrameCount > 0 ? source.Video.FrameCount
@@ -73,7 +77,12 @@ public static class AnnotateJob
         var device = estimator.Provider == ExecutionProvider.Cuda ? $"CUDA:{o.Inference.CudaDeviceId}" : "CPU";
         var trackerOptions = new TrackerOptions { FirstTrackId = o.Shard.Index * 1_000_000 + 1, Sigmas = estimator.Schema.Sigmas };
 
-        // resume: replay the finished frames
+        // the shard's whole frame range, whatever --max-frames says (merge checks the shard covered it)
+        long? shardFrames = o.Shard.Count > 1 ? total * (o.Shard.Index + 1) / o.Shard.Count - first : total > 0 ? total : null;
+        var settings = AnnotationSettings.Of(video, detCard, detPath, poseCard, posePath, o, trackerOptions, device, first, shardFrames);
+
+        // resume: the interrupted run's settings must be these; then replay its finished frames
+        if (o.Resume && File.Exists(journalPath)) AnnotationSettings.CheckResume(journalPath, settings);
         List<JournalFrame> done = o.Resume && File.Exists(journalPath) ? FrameJournal.Read(journalPath) : [];
         var tracker = new PoseTracker(trackerOptions);
         foreach (var f in done) tracker.Update(f.Time, f.Raw);
@@ -82,7 +91,7 @@ public static class AnnotateJob
         else if (first > 0) source.Seek(TimeSpan.FromSeconds(first / source.Video.FramesPerSecond));
         long remaining = count == long.MaxValue ? long.MaxValue : Math.Max(0, count - done.Count);
 
-        using var journal = FrameJournal.OpenForAppend(journalPath, resume: done.Count > 0);
+        using var journal = FrameJournal.OpenForAppend(journalPath, resume: done.Count > 0, settings);
         var coco = new CocoVideoSink(dataset, results, Path.GetFileName(video), estimator.Schema)
         {
             CheckpointSeconds = o.CheckpointSeconds,

@@ -66,7 +66,7 @@ public class AnnotateTests
         {
             var journal = Path.Combine(killed.Path, "vtest.jsonl");
             var clock = Stopwatch.StartNew();
-            while (clock.Elapsed < TimeSpan.FromSeconds(120) && !p.HasExited && (!File.Exists(journal) || File.ReadAllLines(journal).Length < 30)) await Task.Delay(50);
+            while (clock.Elapsed < TimeSpan.FromSeconds(120) && !p.HasExited && (!File.Exists(journal) || File.ReadAllLines(journal).Length < 31)) await Task.Delay(50); // the settings line + 30 frames
             p.Kill(entireProcessTree: true);                                          // SIGKILL: no chance to flush
             await p.WaitForExitAsync();
             var frames = FrameJournal.Read(journal);                                  // every complete line parses

@@ -49,8 +49,10 @@ public class ShardMergeTests
         var results = CocoReader.ReadResults(dir.File("merged/walk.results.json"), merged);
         Assert.Equal(merged.Annotations.Count, results.Count);
         var lines = File.ReadAllLines(dir.File("merged/walk.jsonl"));
-        Assert.Equal(30, lines.Length);
-        Assert.Equal(Enumerable.Range(0, 30).Select(i => (long)i), lines.Select(l => JsonDocument.Parse(l).RootElement.GetProperty("frame").GetInt64()));
+        Assert.Equal(31, lines.Length);                                 // the settings line, then one line per frame
+        var settings = PoseLive.Export.FrameJournal.ReadSettings(dir.File("merged/walk.jsonl"))!;
+        Assert.Equal(("0/1", "0", "30"), (settings["shard"], settings["shard_first_frame"], settings["shard_frames"]));
+        Assert.Equal(Enumerable.Range(0, 30).Select(i => (long)i), lines.Skip(1).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("frame").GetInt64()));
         Assert.Equal(1.0, new CocoKeypointEvaluator(merged).Evaluate(results).AP, 3);
     }
 
@@ -79,11 +81,25 @@ public class ShardMergeTests
         Assert.Contains("must not overlap", error);
 
         File.Delete(dir.File("walk.shard-2-of-3.coco.json"));
-        Assert.Equal(0, Run("annotate", clip, "--out", dir.Path, "--shard", "2/3", "--max-frames", "3").Code);
+        Assert.Equal(1, Run("annotate", clip, "--out", dir.Path, "--shard", "2/3", "--max-frames", "3").Code); // its results and journal are there
+        Assert.Equal(0, Run("annotate", clip, "--out", dir.Path, "--shard", "2/3", "--max-frames", "3", "--overwrite").Code);
+
+        // every shard present, but each cut short at 3 of its 10 frames
+        (code, _, error) = Run("merge", s0, s1, dir.File("walk.shard-2-of-3.coco.json"));
+        Assert.Equal(PoseLiveCli.ExitFailure, code);
+        Assert.Contains("walk.shard-0-of-3.coco.json: shard 0 covers 3 of its 10 frames (missing 3-9); it was cut short (--max-frames) or interrupted", error);
+        Assert.False(File.Exists(dir.File("walk.coco.json")));
+        // --allow-gaps merges them and says which frames no shard covered
+        (code, var merged, error) = Run("merge", s0, s1, dir.File("walk.shard-2-of-3.coco.json"), "--allow-gaps", "--out", dir.File("gappy"));
+        Assert.True(code == 0, error);
+        Assert.Contains("frames not covered: 3-9, 13-19, 23-29", merged);
+        Assert.Equal("3-9, 13-19, 23-29", PoseLive.Export.FrameJournal.ReadSettings(dir.File("gappy/walk.jsonl"))!["gaps"]);
+        using (var coco = JsonDocument.Parse(File.ReadAllText(dir.File("gappy/walk.coco.json"))))
+            Assert.Equal("3-9, 13-19, 23-29", coco.RootElement.GetProperty("info").GetProperty("gaps").GetString());
         File.AppendAllText(dir.File("walk.shard-2-of-3.jsonl"), "{\"frame\": 21, \"ti"); // a shard killed mid-line
         (code, _, error) = Run("merge", s0, s1, dir.File("walk.shard-2-of-3.coco.json"));
         Assert.Equal(PoseLiveCli.ExitFailure, code);
-        Assert.Contains("walk.shard-2-of-3.jsonl:4", error);
+        Assert.Contains("walk.shard-2-of-3.jsonl:5", error);           // the settings line, 3 frames, then the torn line
         Assert.Contains("--resume", error);
 
         (code, _, error) = Run("merge", dir.File("walk.shard-2-of-3.jsonl"));
