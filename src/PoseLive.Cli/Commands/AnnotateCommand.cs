@@ -18,7 +18,7 @@ internal static class AnnotateCommand
         var detector = new Option<string>("--detector") { Description = "Person detector model.", DefaultValueFactory = _ => "centernet" };
         var interval = new Option<int>("--detector-interval") { Description = "Run the detector every N frames; in between, boxes follow the keypoints.", DefaultValueFactory = _ => 5 }.AtLeast(1);
         var detThreshold = new Option<float>("--det-threshold") { Description = "Minimum detector score for a person.", DefaultValueFactory = _ => 0.3f }.Between(0, 1);
-        var shard = new Option<string?>("--shard") { Description = "k/N: annotate shard k (0-based) of N of each video's frames (for running on many machines)." };
+        var shard = new Option<string?>("--shard") { Description = "k/N: annotate shard k (0-based) of N of each video's frames (for running on many machines); auto or auto/N: the shard from a Kubernetes Indexed Job or Slurm job array." };
         var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run from its journal (NAME.jsonl) in the output folder; its settings must be the same." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace the outputs of an earlier run in the output folder (without it, annotate refuses to)." };
         var maxFrames = new Option<long?>("--max-frames") { Description = "Annotate at most this many frames of each video." }.AtLeast(1);
@@ -30,7 +30,13 @@ internal static class AnnotateCommand
         {
             videos, outDir, model, detector, interval, detThreshold, shard, resume, overwrite, maxFrames, threads, dir, render, device,
         };
-        shard.Validators.Add(r => { if (OptionChecks.Get<string?>(r) is string t && !TryParseShard(t, out _)) r.AddError($"--shard: '{t}' must be k/N with 0 ≤ k < N"); });
+        shard.Validators.Add(r =>
+        {
+            if (OptionChecks.Get<string?>(r) is not string t || TryParseShard(t, out _)) return;
+            if (!SchedulerShard.IsAuto(t)) { r.AddError($"--shard: '{t}' must be k/N with 0 ≤ k < N, auto, or auto/N"); return; }
+            try { SchedulerShard.Resolve(t); }
+            catch (ArgumentException e) { r.AddError(e.Message); }
+        });
         command.Validators.Add(r =>
         {
             if (r.GetValue(render) is not null && r.GetValue(resume)) r.AddError("--render cannot be combined with --resume (the video would miss the resumed frames)");
@@ -48,7 +54,7 @@ internal static class AnnotateCommand
                 DetectorModel = parse.GetRequiredValue(detector),
                 DetectorInterval = parse.GetValue(interval),
                 DetectorThreshold = parse.GetValue(detThreshold),
-                Shard = parse.GetValue(shard) is string k && TryParseShard(k, out var sh) ? sh : (0, 1),
+                Shard = ResolveShard(parse.GetValue(shard), error),
                 Resume = parse.GetValue(resume),
                 Overwrite = parse.GetValue(overwrite),
                 MaxFrames = parse.GetValue(maxFrames),
@@ -84,6 +90,15 @@ internal static class AnnotateCommand
             return failed > 0 || cancellationToken.IsCancellationRequested ? PoseLiveCli.ExitFailure : PoseLiveCli.ExitOk;
         });
         return command;
+    }
+
+    private static (int, int) ResolveShard(string? text, TextWriter notices)
+    {
+        if (text is null) return (0, 1);
+        if (TryParseShard(text, out var shard)) return shard;
+        var (index, count, from) = SchedulerShard.Resolve(text);
+        notices.WriteLine($"poselive: shard {index}/{count} from the {from}");
+        return (index, count);
     }
 
     private static bool TryParseShard(string text, out (int, int) shard)
