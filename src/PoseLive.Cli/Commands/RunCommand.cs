@@ -28,9 +28,11 @@ internal static class RunCommand
         var window = new Option<bool>("--window") { Description = "Show the live window (OpenGL): Space pause, . step, H heatmaps, S skeletons, B boxes, D detector boxes, Esc quit." };
         var screenshot = new Option<string?>("--screenshot") { Description = "With --window: save the last shown frame as PNG on exit." }.WritableFile();
         var device = DeviceOption.Create();
+        var stats = new Option<string?>("--stats") { Description = "Sample memory, GC counts, fps and drops into this CSV every --stats-interval seconds; plots NAME.rss.png and NAME.fps.png beside it at the end (soak runs)." }.WritableFile();
+        var statsInterval = new Option<int>("--stats-interval") { Description = "Seconds between --stats samples.", DefaultValueFactory = _ => 10 }.AtLeast(1);
         var command = new Command("run", "Run the live pipeline on a source (drop-oldest under load) and print fps, latency and drops every second; optionally in a window.")
         {
-            sourceArg, camera, format, realtime, model, interval, detThreshold, jsonl, seconds, dir, window, screenshot, device,
+            sourceArg, camera, format, realtime, model, interval, detThreshold, jsonl, seconds, dir, window, screenshot, device, stats, statsInterval,
         };
         camera.Validators.Add(r => { if (OptionChecks.Get<int?>(r) is int i && i < 0) r.AddError($"--camera: must be 0 or more (got {i})"); });
         command.Validators.Add(r =>
@@ -62,6 +64,7 @@ internal static class RunCommand
             var windowSink = parse.GetValue(window) ? new WindowSink() : null;
             estimator.CaptureHeatmaps = windowSink is not null;           // the H key shows them
             IFrameSink[] sinks = [.. new IFrameSink?[] { journal, windowSink }.OfType<IFrameSink>()];
+            using var recorder = parse.GetValue(stats) is string csv ? new SoakRecorder(csv, pipeline.Metrics, TimeSpan.FromSeconds(parse.GetValue(statsInterval))) : null;
             var run = pipeline.RunAsync(source, sinks, stop.Token);
             output.WriteLine($"{source.Url}: {source.Video.Width}x{source.Video.Height} @ {source.Video.FramesPerSecond:0.##} fps, {detCard.Name} every {parse.GetValue(interval)} frames + {poseCard.Name} on {DeviceOption.Describe(estimator.Provider, inference.CudaDeviceId)}; Ctrl-C to stop");
             if (windowSink is not null)
@@ -79,6 +82,7 @@ internal static class RunCommand
             }
             await run;
             output.WriteLine($"done: {pipeline.Metrics.Snapshot()}");
+            if (recorder is not null) output.WriteLine($"stats: {recorder.Finish()} ({parse.GetValue(stats)})");
             return PoseLiveCli.ExitOk;
         });
         return command;
