@@ -3,7 +3,7 @@
 # source (media/vtest.avi looped by FFmpeg's movie filter, re-timed to 10 fps), sampling RSS, managed heap, GC counts,
 # fps and drops every 10 s into out/soak/soak.csv, with out/soak/soak.rss.png and soak.fps.png plotted at the end and a
 # summary line (RSS slope after warm-up, fps min/median/max, drop spikes).
-#   usage: scripts/soak.sh MINUTES [OUTDIR]
+#   usage: scripts/soak.sh MINUTES [OUTDIR]   (POSELIVE=path/to/poselive runs another build, e.g. a copy that a rebuild cannot touch)
 set -euo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
@@ -17,7 +17,7 @@ read -r display <&3
 xvfb=$!
 trap 'kill $xvfb 2>/dev/null || true' EXIT
 echo "[soak] Xvfb on :$display, $minutes min, samples every 10 s → $out/soak.csv" >&2
-DISPLAY=":$display" scripts/poselive run "movie=$root/media/vtest.avi:loop=0,setpts=N/10/TB" --format lavfi --realtime \
+DISPLAY=":$display" "${POSELIVE:-scripts/poselive}" run "movie=$root/media/vtest.avi:loop=0,setpts=N/10/TB" --format lavfi --realtime \
   --window --screenshot "$out/last.png" --seconds "$((minutes * 60))" --stats "$out/soak.csv" --stats-interval 10 \
   --device cpu > "$out/run.log" 2>&1 || { tail -5 "$out/run.log" >&2; exit 1; }
 grep -E "^(done|stats):" "$out/run.log"
