@@ -37,7 +37,14 @@ internal sealed class JsonFields(JsonElement element, string file, string where)
     public string String(string name)
     {
         var v = Get(name);
-        return v.ValueKind == JsonValueKind.String ? v.GetString()! : throw Error($"'{name}' must be a string, got {Describe(v)}");
+        return v.ValueKind == JsonValueKind.String ? Text(v, $"'{name}'") : throw Error($"'{name}' must be a string, got {Describe(v)}");
+    }
+
+    /// <summary>A JSON string's text; an invalid escape or UTF-8 sequence is a format error, not a crash.</summary>
+    private string Text(JsonElement v, string what)
+    {
+        try { return v.GetString()!; }
+        catch (InvalidOperationException) { throw Error($"{what} is not valid text (bad escape or UTF-8)"); }
     }
 
     public bool Flag(string name)
@@ -76,7 +83,7 @@ internal sealed class JsonFields(JsonElement element, string file, string where)
     {
         var v = Get(name);
         if (v.ValueKind != JsonValueKind.Array) throw Error($"'{name}' must be an array of strings, got {Describe(v)}");
-        return v.EnumerateArray().Select((s, i) => s.ValueKind == JsonValueKind.String ? s.GetString()! : throw Error($"{name}[{i}] must be a string")).ToArray();
+        return v.EnumerateArray().Select((s, i) => s.ValueKind == JsonValueKind.String ? Text(s, $"{name}[{i}]") : throw Error($"{name}[{i}] must be a string")).ToArray();
     }
 
     public int[][] Pairs(string name)
@@ -85,7 +92,7 @@ internal sealed class JsonFields(JsonElement element, string file, string where)
         if (v.ValueKind != JsonValueKind.Array) throw Error($"'{name}' must be an array of [a, b] pairs");
         return v.EnumerateArray().Select((p, i) =>
         {
-            if (p.ValueKind != JsonValueKind.Array || p.GetArrayLength() != 2 || p.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.Number))
+            if (p.ValueKind != JsonValueKind.Array || p.GetArrayLength() != 2 || p.EnumerateArray().Any(x => x.ValueKind != JsonValueKind.Number || !x.TryGetInt32(out _)))
                 throw Error($"{name}[{i}] must be a pair of integers");
             return p.EnumerateArray().Select(x => x.GetInt32()).ToArray();
         }).ToArray();
@@ -93,7 +100,7 @@ internal sealed class JsonFields(JsonElement element, string file, string where)
 
     private static string Describe(JsonElement v) => v.ValueKind switch
     {
-        JsonValueKind.String => $"string \"{v.GetString()}\"",
+        JsonValueKind.String => $"string {v.GetRawText()}",
         JsonValueKind.Array => "an array",
         JsonValueKind.Object => "an object",
         JsonValueKind.True or JsonValueKind.False => v.GetRawText(),

@@ -42,6 +42,7 @@ internal sealed class JsonTokenStream(Stream stream, string name) : IDisposable
                 }
             }
             catch (JsonException e) { throw Invalid(e, reader.BytesConsumed); }
+            catch (InvalidOperationException) { throw new CocoFormatException($"{name}: text that is not valid UTF-8 or has a bad escape{(string.IsNullOrEmpty(Context) ? "" : $" in {Context}")} near byte {Offset}"); }
             if (_eof) return false;
             Fill();
         }
@@ -66,6 +67,7 @@ internal sealed class JsonTokenStream(Stream stream, string name) : IDisposable
                 }
             }
             catch (JsonException e) { throw Invalid(e, reader.BytesConsumed); }
+            catch (InvalidOperationException) { throw new CocoFormatException($"{name}: text that is not valid UTF-8 or has a bad escape{(string.IsNullOrEmpty(Context) ? "" : $" in {Context}")} near byte {Offset}"); }
             if (_eof) throw new CocoFormatException($"{name}: {Context}: the file ends in the middle of a value (truncated?).");
             Fill();
         }
@@ -104,6 +106,7 @@ internal sealed class JsonTokenStream(Stream stream, string name) : IDisposable
                 }
             }
             catch (JsonException e) { throw Invalid(e, reader.BytesConsumed); }
+            catch (InvalidOperationException) { throw new CocoFormatException($"{name}: text that is not valid UTF-8 or has a bad escape{(string.IsNullOrEmpty(Context) ? "" : $" in {Context}")} near byte {Offset}"); }
             if (_eof) throw new CocoFormatException($"{name}: {Context}: the file ends inside an array (truncated?).");
             Fill();
         }
@@ -127,7 +130,7 @@ internal sealed class JsonTokenStream(Stream stream, string name) : IDisposable
         _end += n;
     }
 
-    private CocoFormatException Invalid(JsonException e, long within)
+    private CocoFormatException Invalid(Exception e, long within)
     {
         var where = string.IsNullOrEmpty(Context) ? "" : $" in {Context}";
         var hint = e.Message.Contains("'N'", StringComparison.Ordinal) || e.Message.Contains("'I'", StringComparison.Ordinal)

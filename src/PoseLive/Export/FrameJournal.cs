@@ -71,11 +71,19 @@ public sealed class FrameJournal : IFrameSink, IDisposable
         {
             using var doc = JsonDocument.Parse(first);
             if (doc.RootElement.ValueKind != JsonValueKind.Object || !doc.RootElement.TryGetProperty(SettingsKey, out var s) || s.ValueKind != JsonValueKind.Object) return null;
-            return s.EnumerateObject().ToDictionary(p => p.Name, p => p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText(), StringComparer.Ordinal);
+            var settings = new Dictionary<string, string>(StringComparer.Ordinal);
+            foreach (var p in s.EnumerateObject())
+                if (!settings.TryAdd(p.Name, p.Value.ValueKind == JsonValueKind.String ? p.Value.GetString()! : p.Value.GetRawText()))
+                    throw new InvalidDataException($"{path}: line 1: the settings name '{p.Name}' twice");
+            return settings;
         }
         catch (JsonException)
         {
             return null;
+        }
+        catch (InvalidOperationException)
+        {
+            throw new InvalidDataException($"{path}: line 1: the settings line has text that is not valid UTF-8 or a bad escape");
         }
     }
 
@@ -159,9 +167,16 @@ public sealed class FrameJournal : IFrameSink, IDisposable
                 if (lineNumber == 1 && doc.RootElement.ValueKind == JsonValueKind.Object && doc.RootElement.TryGetProperty(SettingsKey, out _)) continue;
                 frames.Add(Parse(doc.RootElement));
             }
-            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException)
+            catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or IndexOutOfRangeException or FormatException or OverflowException or ArgumentException)
             {
-                throw new InvalidDataException($"{path}: line {lineNumber} is not a journal frame ({e.Message})");
+                var why = e switch
+                {
+                    JsonException => "not valid JSON",
+                    KeyNotFoundException => "a field is missing",
+                    IndexOutOfRangeException => "a box needs 4 numbers",
+                    _ => "a field has the wrong type or is out of range",
+                };
+                throw new InvalidDataException($"{path}: line {lineNumber} is not a journal frame ({why})");
             }
         }
         return frames;

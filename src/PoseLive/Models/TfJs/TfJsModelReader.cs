@@ -14,6 +14,26 @@ public static class TfJsModelReader
 {
     public static TfJsGraph Read(string modelJsonPath)
     {
+        try
+        {
+            return ReadUnchecked(modelJsonPath);
+        }
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException or OverflowException or ArgumentException && e is not FileNotFoundException)
+        {
+            // JsonElement's accessors throw these for a missing field or a value of the wrong JSON type
+            var what = e switch
+            {
+                KeyNotFoundException => "a required field is missing",
+                OverflowException => "a number is out of range",
+                FormatException => "a number is not of the expected kind",
+                _ => "a field has the wrong JSON type or an invalid value",
+            };
+            throw new TfJsFormatException($"{modelJsonPath}: malformed TF.js model: {what}");
+        }
+    }
+
+    private static TfJsGraph ReadUnchecked(string modelJsonPath)
+    {
         if (!File.Exists(modelJsonPath)) throw new FileNotFoundException($"TF.js model '{modelJsonPath}' does not exist.", modelJsonPath);
         JsonDocument doc;
         try { doc = JsonDocument.Parse(File.ReadAllBytes(modelJsonPath)); }
@@ -43,7 +63,10 @@ public static class TfJsModelReader
             var constants = new Dictionary<string, TfConstant>(StringComparer.Ordinal);
             foreach (var group in manifest.EnumerateArray())
             {
-                var paths = group.GetProperty("paths").EnumerateArray().Select(p => Path.Combine(dir, p.GetString()!)).ToArray();
+                var paths = group.GetProperty("paths").EnumerateArray().Select(p => Path.GetFullPath(Path.Combine(dir, p.GetString()!))).ToArray();
+                foreach (var p in paths)
+                    if (!p.StartsWith(dir + Path.DirectorySeparatorChar, StringComparison.Ordinal))
+                        throw new TfJsFormatException($"{modelJsonPath}: weight file '{p}' is outside the model's folder");
                 using var data = new ShardStream(paths, modelJsonPath);
                 foreach (var w in group.GetProperty("weights").EnumerateArray())
                 {

@@ -38,6 +38,7 @@ public static class PthReader
         try { zip = ZipFile.OpenRead(path); }
         catch (InvalidDataException e) { throw new CheckpointFormatException($"{path}: not a PyTorch zip checkpoint ({e.Message}); the legacy pre-1.6 format is not supported"); }
         using (zip)
+        try
         {
             var pkl = zip.Entries.FirstOrDefault(e => e.FullName.EndsWith("/data.pkl", StringComparison.Ordinal) || e.FullName == "data.pkl")
                 ?? throw new CheckpointFormatException($"{path}: no data.pkl in the archive");
@@ -50,6 +51,10 @@ public static class PthReader
                 return storages[key] = ToArray(type, ReadAll(entry, path), count, path, key);
             });
             return use(root);
+        }
+        catch (InvalidDataException e)
+        {
+            throw new CheckpointFormatException($"{path}: the zip archive is corrupt ({e.Message})");
         }
     }
 
@@ -75,8 +80,9 @@ public static class PthReader
     {
         try
         {
+            if (entry.Length is < 0 or > int.MaxValue) throw new CheckpointFormatException($"{path}: {entry.FullName} claims {entry.Length} bytes");
             using var s = entry.Open();
-            using var ms = new MemoryStream((int)entry.Length);
+            using var ms = new MemoryStream((int)Math.Min(entry.Length, 1 << 26)); // grows past 64 MiB only with real data
             s.CopyTo(ms);
             if (ms.Length != entry.Length) throw new CheckpointFormatException($"{path}: {entry.FullName} is truncated");
             return ms.ToArray();

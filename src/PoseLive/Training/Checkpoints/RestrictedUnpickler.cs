@@ -34,8 +34,27 @@ internal sealed class RestrictedUnpickler
     }
 
     /// <summary>Interprets a state_dict pickle; storages are resolved by <paramref name="loadStorage"/>(type, key, count).</summary>
-    public static object Load(byte[] pickle, string file, Func<string, string, long, object> loadStorage) =>
-        new RestrictedUnpickler(pickle, file, s => loadStorage(s.TypeName, s.Key, s.Count)).Run();
+    public static object Load(byte[] pickle, string file, Func<string, string, long, object> loadStorage)
+    {
+        var unpickler = new RestrictedUnpickler(pickle, file, s => loadStorage(s.TypeName, s.Key, s.Count));
+        try
+        {
+            return unpickler.Run();
+        }
+        catch (Exception e) when (e is InvalidCastException or ArgumentOutOfRangeException or IndexOutOfRangeException or KeyNotFoundException
+                                     or OverflowException or ArgumentException or InvalidOperationException && e is not CheckpointFormatException)
+        {
+            // a stack underflow, an argument of the wrong type for an opcode, a memo slot never set: not what torch.save writes
+            var what = e switch
+            {
+                InvalidCastException => "an opcode's argument has the wrong type",
+                ArgumentOutOfRangeException or IndexOutOfRangeException => "an opcode reads past the stack or the data",
+                KeyNotFoundException => "a memo entry is used before it is stored",
+                _ => "an opcode's argument is invalid",
+            };
+            throw unpickler.Error($"malformed pickle: {what}");
+        }
+    }
 
     private CheckpointFormatException Error(string problem) => new($"{_file}: pickle byte {_pos}: {problem}");
 
