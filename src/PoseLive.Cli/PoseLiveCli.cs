@@ -16,7 +16,8 @@ public static class PoseLiveCli
 
     public static RootCommand Build()
     {
-        var root = new RootCommand("PoseLive: real-time video pose tracking (detect, estimate, track, smooth, render, annotate).")
+        var root = new RootCommand("PoseLive: real-time video pose tracking (detect, estimate, track, smooth, render, annotate).\n" +
+            "Live window on a camera: poselive --camera N (the same as: poselive run --window --camera N).")
         {
             DoctorCommand.Create(),
             GpuCheckCommand.Create(),

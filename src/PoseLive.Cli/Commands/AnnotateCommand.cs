@@ -12,12 +12,19 @@ internal static class AnnotateCommand
 {
     public static Command Create()
     {
-        var videos = new Argument<string[]>("videos") { Description = "Video files to annotate.", Arity = ArgumentArity.OneOrMore };
+        var videos = new Argument<string[]>("videos") { Description = "Video files to annotate; a folder stands for the videos in it, a quoted glob (\"clips/*.mp4\") for the files it matches.", Arity = ArgumentArity.OneOrMore };
         var outDir = new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => "out" }.WritableDirectory();
-        var model = new Option<string>("--model") { Description = "Pose model.", DefaultValueFactory = _ => "movenet-lightning" };
+        var model = new Option<string>("--model") { Description = $"Pose model (installed: {InstalledModels.Names("pose")}). The default is the fast one; `pose` on stills defaults to the accurate movenet-thunder.", DefaultValueFactory = _ => "movenet-lightning" };
         var detector = new Option<string>("--detector") { Description = "Person detector model.", DefaultValueFactory = _ => "centernet" };
         var interval = new Option<int>("--detector-interval") { Description = "Run the detector every N frames; in between, boxes follow the keypoints.", DefaultValueFactory = _ => 5 }.AtLeast(1);
         var detThreshold = new Option<float>("--det-threshold") { Description = "Minimum detector score for a person.", DefaultValueFactory = _ => 0.3f }.Between(0, 1);
+        var kptThreshold = new Option<float>("--kpt-threshold") { Description = "Keypoints scored below this are written as not visible (v = 0) in the COCO dataset; scores are kept in results and CSV.", DefaultValueFactory = _ => 0.3f }.Between(0, 1);
+        var format = new Option<string>("--format") { Description = "Output formats, comma-separated: coco (dataset, results, journal; always written) and csv (DeepLabCut's multi-animal CSV, NAME.csv).", DefaultValueFactory = _ => "coco" };
+        format.Validators.Add(r =>
+        {
+            var bad = (OptionChecks.Get<string>(r) ?? "").Split(',', StringSplitOptions.TrimEntries).Where(f => f is not ("coco" or "csv")).ToList();
+            if (bad.Count > 0) r.AddError($"--format: {string.Join(", ", bad.Select(b => $"'{b}'"))} is not coco or csv");
+        });
         var shard = new Option<string?>("--shard") { Description = "k/N: annotate shard k (0-based) of N of each video's frames (for running on many machines); auto or auto/N: the shard from a Kubernetes Indexed Job or Slurm job array." };
         var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run from its journal (NAME.jsonl) in the output folder; its settings must be the same." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace the outputs of an earlier run in the output folder (without it, annotate refuses to)." };
@@ -28,7 +35,7 @@ internal static class AnnotateCommand
         var device = DeviceOption.Create();
         var command = new Command("annotate", "Annotate videos offline: detect, estimate, track and smooth people; write COCO keypoint JSON (with track ids), COCO results and per-frame JSON Lines.")
         {
-            videos, outDir, model, detector, interval, detThreshold, shard, resume, overwrite, maxFrames, threads, dir, render, device,
+            videos, outDir, model, detector, interval, detThreshold, kptThreshold, format, shard, resume, overwrite, maxFrames, threads, dir, render, device,
         };
         shard.Validators.Add(r =>
         {
@@ -54,6 +61,8 @@ internal static class AnnotateCommand
                 DetectorModel = parse.GetRequiredValue(detector),
                 DetectorInterval = parse.GetValue(interval),
                 DetectorThreshold = parse.GetValue(detThreshold),
+                KeypointThreshold = parse.GetValue(kptThreshold),
+                WriteCsv = parse.GetRequiredValue(format).Split(',', StringSplitOptions.TrimEntries).Contains("csv"),
                 Shard = ResolveShard(parse.GetValue(shard), error),
                 Resume = parse.GetValue(resume),
                 Overwrite = parse.GetValue(overwrite),
@@ -63,18 +72,19 @@ internal static class AnnotateCommand
             bool interactive = ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
             bool outputExisted = Directory.Exists(options.OutputDirectory);
             int failed = 0;
-            var all = parse.GetRequiredValue(videos);
+            var all = InputFiles.Expand(parse.GetRequiredValue(videos), images: false);
             foreach (var video in all)
             {
                 if (cancellationToken.IsCancellationRequested) break;
                 try
                 {
                     if (parse.GetValue(render) is string renderPath)
-                        options = options with { RenderPath = all.Length == 1 ? renderPath : Path.Combine(Path.GetDirectoryName(renderPath) ?? ".", $"{Path.GetFileNameWithoutExtension(renderPath)}.{Path.GetFileNameWithoutExtension(video)}{Path.GetExtension(renderPath)}") };
+                        options = options with { RenderPath = all.Count == 1 ? renderPath : Path.Combine(Path.GetDirectoryName(renderPath) ?? ".", $"{Path.GetFileNameWithoutExtension(renderPath)}.{Path.GetFileNameWithoutExtension(video)}{Path.GetExtension(renderPath)}") };
                     var result = interactive ? await WithProgressBar(video, options, cancellationToken) : await WithPlainProgress(video, options, output, cancellationToken);
                     output.WriteLine($"{video}: {Messages.Count(result.Frames, "frame")}{(result.ResumedFrames > 0 ? $" ({result.ResumedFrames} resumed)" : "")} → {result.Dataset}, {result.Results}, {result.Journal}");
                     output.WriteLine($"  {result.Metrics} (on {result.Device})");
                     if (options.RenderPath is string rendered) output.WriteLine($"  rendered: {rendered}");
+                    if (result.Csv is string csv) output.WriteLine($"  csv: {csv}");
                     if (cancellationToken.IsCancellationRequested)
                         output.WriteLine($"  cancelled: outputs hold the {Messages.Count(result.Frames, "finished frame")}; run again with --resume to continue");
                 }

@@ -19,9 +19,10 @@ internal static class RunCommand
         var camera = new Option<int?>("--camera") { Description = "Camera index (/dev/videoN)." };
         var format = new Option<string?>("--format", "-f") { Description = "Input format by name (e.g. lavfi, video4linux2)." };
         var realtime = new Option<bool>("--realtime") { Description = "Release file frames at their timestamps, like a live camera." };
-        var model = new Option<string>("--model") { Description = "Pose model.", DefaultValueFactory = _ => "movenet-lightning" };
+        var model = new Option<string>("--model") { Description = $"Pose model (installed: {InstalledModels.Names("pose")}). The default is the fast one; `pose` on stills defaults to the accurate movenet-thunder.", DefaultValueFactory = _ => "movenet-lightning" };
         var interval = new Option<int>("--detector-interval") { Description = "Run the detector every N frames (and early when a person is lost).", DefaultValueFactory = _ => 5 }.AtLeast(1);
         var detThreshold = new Option<float>("--det-threshold") { Description = "Minimum detector score for a person.", DefaultValueFactory = _ => 0.3f }.Between(0, 1);
+        var kptThreshold = new Option<float>("--kpt-threshold") { Description = "With --window: keypoints scored below this are not drawn.", DefaultValueFactory = _ => 0.3f }.Between(0, 1);
         var jsonl = new Option<string?>("--jsonl") { Description = "Also stream per-frame JSON Lines to this file." }.WritableFile();
         var seconds = new Option<double?>("--seconds") { Description = "Stop after this many seconds." }.PositiveAtMost(1e9);
         var dir = new Option<string?>("--models") { Description = "Models folder." };
@@ -32,7 +33,7 @@ internal static class RunCommand
         var statsInterval = new Option<int>("--stats-interval") { Description = "Seconds between --stats samples.", DefaultValueFactory = _ => 10 }.AtLeast(1);
         var command = new Command("run", "Run the live pipeline on a source (drop-oldest under load) and print fps, latency and drops every second; optionally in a window.")
         {
-            sourceArg, camera, format, realtime, model, interval, detThreshold, jsonl, seconds, dir, window, screenshot, device, stats, statsInterval,
+            sourceArg, camera, format, realtime, model, interval, detThreshold, kptThreshold, jsonl, seconds, dir, window, screenshot, device, stats, statsInterval,
         };
         camera.Validators.Add(r => { if (OptionChecks.Get<int?>(r) is int i && i < 0) r.AddError($"--camera: must be 0 or more (got {i})"); });
         command.Validators.Add(r =>
@@ -69,7 +70,7 @@ internal static class RunCommand
             output.WriteLine($"{source.Url}: {source.Video.Width}x{source.Video.Height} @ {source.Video.FramesPerSecond:0.##} fps, {detCard.Name} every {parse.GetValue(interval)} frames + {poseCard.Name} on {DeviceOption.Describe(estimator.Provider, inference.CudaDeviceId)}; Ctrl-C to stop");
             if (windowSink is not null)
             {
-                new LiveWindow { ScreenshotPath = parse.GetValue(screenshot) }.Run(windowSink, estimator.Schema, stop, () =>
+                new LiveWindow { ScreenshotPath = parse.GetValue(screenshot), MinKeypointScore = parse.GetValue(kptThreshold) }.Run(windowSink, estimator.Schema, stop, () =>
                 {
                     var m = pipeline.Metrics.Snapshot();
                     return string.Format(System.Globalization.CultureInfo.InvariantCulture, "{0:F1} fps, latency p50 {1:F0} ms, {2} dropped", m.Fps, m.EndToEnd.P50, m.Dropped);

@@ -17,6 +17,10 @@ public sealed record AnnotateOptions
     public string PoseModel { get; init; } = "movenet-lightning";
     public string DetectorModel { get; init; } = "centernet";
     public float DetectorThreshold { get; init; } = 0.3f;
+    /// <summary>Keypoints scored below this are not visible (v = 0) in the COCO dataset.</summary>
+    public float KeypointThreshold { get; init; } = 0.3f;
+    /// <summary>Also write NAME.csv in DeepLabCut's multi-animal layout.</summary>
+    public bool WriteCsv { get; init; }
     public int DetectorInterval { get; init; } = 5;
     /// <summary>Shard k of N (0-based k): this run annotates frames [k·F/N, (k+1)·F/N) of each video.</summary>
     public (int Index, int Count) Shard { get; init; } = (0, 1);
@@ -36,6 +40,9 @@ public sealed record AnnotateResult(string Video, string Dataset, string Results
 {
     /// <summary>Where the networks ran: "CPU" or "CUDA:N" (also recorded in the dataset's info as "device").</summary>
     public string Device { get; init; } = "CPU";
+
+    /// <summary>NAME.csv (DeepLabCut layout) when asked for.</summary>
+    public string? Csv { get; init; }
 }
 
 /// <summary>
@@ -95,6 +102,7 @@ public static class AnnotateJob
         var coco = new CocoVideoSink(dataset, results, Path.GetFileName(video), estimator.Schema)
         {
             CheckpointSeconds = o.CheckpointSeconds,
+            VisibleScore = o.KeypointThreshold,
             Info = new Dictionary<string, string>
             {
                 ["video"] = Path.GetFileName(video), ["detector"] = detCard.Name, ["pose_model"] = poseCard.Name,
@@ -119,7 +127,13 @@ public static class AnnotateJob
         IFrameSink[] sinks = render is null ? [journal, coco, progressSink] : [journal, coco, render, progressSink];
         if (remaining > 0) await pipeline.RunAsync(source, sinks, cancellationToken, resume).ConfigureAwait(false);
         else coco.Complete(cancelled: false);
-        return new AnnotateResult(video, dataset, results, journalPath, coco.FrameCount, done.Count, pipeline.Metrics.Snapshot()) { Device = device };
+        string? csv = null;
+        if (o.WriteCsv)
+        {
+            csv = Path.Combine(o.OutputDirectory, baseName + ".csv");
+            DlcCsvWriter.Write(csv, Coco.CocoReader.ReadGroundTruth(dataset), $"PoseLive_{poseCard.Name}");
+        }
+        return new AnnotateResult(video, dataset, results, journalPath, coco.FrameCount, done.Count, pipeline.Metrics.Snapshot()) { Device = device, Csv = csv };
     }
 
     private static void PrepareOutputDirectory(string directory)

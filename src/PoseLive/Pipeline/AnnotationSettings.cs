@@ -36,6 +36,7 @@ public static class AnnotationSettings
             ["detector_sha256"] = Sha256(detectorPath),
             ["detector_interval"] = o.DetectorInterval.ToString(inv),
             ["detector_threshold"] = o.DetectorThreshold.ToString("R", inv),
+            ["keypoint_threshold"] = o.KeypointThreshold.ToString("R", inv),
             ["pose_model"] = pose.Name,
             ["pose_model_sha256"] = Sha256(posePath),
             ["tracker"] = JsonSerializer.Serialize(tracker with { Sigmas = [.. tracker.Sigmas] }, TrackerJson),

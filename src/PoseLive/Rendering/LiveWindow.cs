@@ -20,6 +20,9 @@ public sealed class LiveWindow
 {
     public string? ScreenshotPath { get; init; }
 
+    /// <summary>Keypoints (and limbs) scored below this are not drawn.</summary>
+    public float MinKeypointScore { get; init; } = 0.3f;
+
     /// <summary>Runs until Esc, the window closes, or the pipeline finishes; then cancels <paramref name="stop"/>.</summary>
     public void Run(WindowSink sink, KeypointSchema schema, CancellationTokenSource stop, Func<string> status)
     {
@@ -95,6 +98,7 @@ public sealed class LiveWindow
             var scene = new RenderScene(Interpolate(previous, current, (float)alpha))
             {
                 ShowHeatmaps = heatmaps, ShowSkeletons = skeletons, ShowBoxes = boxes, ShowDetectorBoxes = detectorBoxes,
+                MinKeypointScore = MinKeypointScore,
             };
             var (fbw, fbh) = window.FramebufferSize;
             gl.BindFramebuffer(FramebufferTarget.Framebuffer, 0);
