@@ -20,10 +20,14 @@ internal sealed class JsonFields(JsonElement element, string file, string where)
         if (v.ValueKind != JsonValueKind.Number) throw Error($"'{name}' must be an integer, got {Describe(v)}");
         if (v.TryGetInt64(out var l)) return l;
         if (v.TryGetDouble(out var d) && d == Math.Floor(d) && Math.Abs(d) < 9e15) return (long)d;
-        throw Error($"'{name}' must be an integer, got {v.GetRawText()}");
+        throw Error($"'{name}' must be an integer, got {Raw(v)}");
     }
 
-    public int Int(string name) => checked((int)Long(name));
+    public int Int(string name)
+    {
+        long v = Long(name);
+        return v is >= int.MinValue and <= int.MaxValue ? (int)v : throw Error($"'{name}' is out of range ({v})");
+    }
 
     public double Double(string name)
     {
@@ -55,7 +59,7 @@ internal sealed class JsonFields(JsonElement element, string file, string where)
             JsonValueKind.True => true,
             JsonValueKind.False => false,
             JsonValueKind.Number when v.TryGetInt32(out var i) && (i == 0 || i == 1) => i == 1,
-            _ => throw Error($"'{name}' must be 0, 1, true or false, got {v.GetRawText()}"),
+            _ => throw Error($"'{name}' must be 0, 1, true or false, got {Raw(v)}"),
         };
     }
 
@@ -100,10 +104,17 @@ internal sealed class JsonFields(JsonElement element, string file, string where)
 
     private static string Describe(JsonElement v) => v.ValueKind switch
     {
-        JsonValueKind.String => $"string {v.GetRawText()}",
+        JsonValueKind.String => $"string {Raw(v)}",
         JsonValueKind.Array => "an array",
         JsonValueKind.Object => "an object",
         JsonValueKind.True or JsonValueKind.False => v.GetRawText(),
-        _ => v.GetRawText(),
+        _ => Raw(v),
     };
+
+    /// <summary>The value's JSON text, or a stand-in when it does not decode as UTF-8.</summary>
+    private static string Raw(JsonElement v)
+    {
+        try { return v.GetRawText(); }
+        catch (InvalidOperationException) { return "(text that is not valid UTF-8)"; }
+    }
 }
