@@ -82,7 +82,8 @@ public static class AnnotateJob
         using var detector = new CenterNetDetector(detCard, detPath, o.Inference, o.DetectorThreshold);
         using var estimator = PoseEstimators.Create(poseCard, posePath, o.Inference);
         var device = estimator.Provider == ExecutionProvider.Cuda ? $"CUDA:{o.Inference.CudaDeviceId}" : "CPU";
-        var trackerOptions = new TrackerOptions { FirstTrackId = o.Shard.Index * 1_000_000 + 1, Sigmas = estimator.Schema.Sigmas };
+        // offline: a track's first frames are written too once it is confirmed (back-fill)
+        var trackerOptions = new TrackerOptions { FirstTrackId = o.Shard.Index * 1_000_000 + 1, Sigmas = estimator.Schema.Sigmas, Backfill = true };
 
         // the shard's whole frame range, whatever --max-frames says (merge checks the shard covered it)
         long? shardFrames = o.Shard.Count > 1 ? total * (o.Shard.Index + 1) / o.Shard.Count - first : total > 0 ? total : null;

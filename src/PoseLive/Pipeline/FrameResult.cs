@@ -26,6 +26,13 @@ public sealed class FrameResult
     public required IReadOnlyList<PersonPose> RawPoses { get; init; }
     public required bool Detected { get; init; }
     public VideoFrame? Frame { get; init; }
+
+    /// <summary>This result with other people (offline back-fill adds tracks confirmed by later frames).</summary>
+    public FrameResult WithPeople(IReadOnlyList<TrackedPerson> people) => new()
+    {
+        FrameIndex = FrameIndex, Time = Time, Width = Width, Height = Height, People = people, RawPoses = RawPoses,
+        Detected = Detected, Frame = Frame, Times = Times,
+    };
     public StageTimes Times;
 }
 

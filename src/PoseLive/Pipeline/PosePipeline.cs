@@ -30,6 +30,7 @@ public sealed class PosePipeline(IPersonDetector detector, IPoseEstimator estima
         public IReadOnlyList<DetectedBox>? Detections;
         public IReadOnlyList<PersonPose> Poses = [];
         public FrameResult? Result;
+        public IReadOnlyList<(double Time, TrackedPerson Person)> Backfill = [];
     }
 
     public async Task RunAsync(VideoSource source, IReadOnlyList<IFrameSink> sinks, CancellationToken cancellationToken = default, PipelineResumeState? resume = null)
@@ -138,6 +139,7 @@ public sealed class PosePipeline(IPersonDetector detector, IPoseEstimator estima
         {
             var people = tracker.Update(w.Frame.Seconds, w.Poses);
             if (_o.Mode == PipelineMode.Live && _o.RedetectOnLoss && tracker.LostTrackRecently) Volatile.Write(ref redetect, 1);
+            w.Backfill = tracker.Backfill;
             w.Times.TrackEnd = Stopwatch.GetTimestamp();
             w.Result = new FrameResult
             {
@@ -147,6 +149,30 @@ public sealed class PosePipeline(IPersonDetector detector, IPoseEstimator estima
             return w;
         }));
 
+        // Offline back-fill: a frame is written once every frame that could confirm a track seen in it has been tracked
+        // (ConfirmHits − 1 frames later), with the people those later frames confirmed added. Live output is causal.
+        int holdBack = tracker.Options.Backfill ? Math.Max(0, tracker.Options.ConfirmHits - 1) : 0;
+        var held = new Queue<Work>();
+        void Emit(Work w)
+        {
+            try
+            {
+                foreach (var sink in sinks) sink.Write(w.Result!);
+                w.Result!.Times.SinkEnd = Stopwatch.GetTimestamp();
+                Metrics.FrameDone(w.Result.Times, w.Result.Detected, w.Result.People.Count);
+            }
+            finally
+            {
+                w.Frame.Dispose();
+            }
+        }
+        void Fill(IReadOnlyList<(double Time, TrackedPerson Person)> backfill)
+        {
+            foreach (var group in backfill.GroupBy(b => b.Time))
+                foreach (var h in held)
+                    if (h.Result!.Time == group.Key)
+                        h.Result = h.Result.WithPeople([.. h.Result.People.Concat(group.Select(g => g.Person)).OrderBy(p => p.TrackId)]);
+        }
         var sinkTask = Task.Run(async () =>
         {
             Exception? error = null;
@@ -154,16 +180,16 @@ public sealed class PosePipeline(IPersonDetector detector, IPoseEstimator estima
             {
                 await foreach (var w in tracked.Reader.ReadAllAsync(failure.Token).ConfigureAwait(false))
                 {
-                    try
-                    {
-                        foreach (var sink in sinks) sink.Write(w.Result!);
-                        w.Result!.Times.SinkEnd = Stopwatch.GetTimestamp();
-                        Metrics.FrameDone(w.Result.Times, w.Result.Detected, w.Result.People.Count);
-                    }
-                    finally
-                    {
-                        w.Frame.Dispose();
-                    }
+                    held.Enqueue(w);
+                    Fill(w.Backfill);
+                    while (held.Count > holdBack) Emit(held.Dequeue());
+                }
+                // the end of the stream (not a stop): nothing is left to confirm the last tracks, so they are kept too.
+                // After a stop the held frames are not written: resuming recomputes them exactly.
+                if (!cancellationToken.IsCancellationRequested && !failure.IsCancellationRequested)
+                {
+                    if (holdBack > 0) Fill(tracker.ConfirmRemaining());
+                    while (held.Count > 0) Emit(held.Dequeue());
                 }
             }
             catch (OperationCanceledException) when (failure.IsCancellationRequested) { }
@@ -174,6 +200,7 @@ public sealed class PosePipeline(IPersonDetector detector, IPoseEstimator estima
             }
             finally
             {
+                while (held.TryDequeue(out var unwritten)) unwritten.Frame.Dispose();
                 try { foreach (var sink in sinks) sink.Complete(cancelled: cancellationToken.IsCancellationRequested || error is not null || failure.IsCancellationRequested); }
                 finally { completedSinks = true; }
             }

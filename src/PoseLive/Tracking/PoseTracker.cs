@@ -19,6 +19,11 @@ public sealed record TrackerOptions
     public double[] Sigmas { get; init; } = KeypointSchema.Coco17.Sigmas;
     /// <summary>The first id handed out (shards of one video use disjoint ranges).</summary>
     public int FirstTrackId { get; init; } = 1;
+    /// <summary>
+    /// Offline (not causal): when a track is confirmed, its earlier tentative frames are handed back
+    /// (<see cref="PoseTracker.Backfill"/>) so that they can be written too; live output stays causal.
+    /// </summary>
+    public bool Backfill { get; init; }
 }
 
 /// <summary>A tracked person in one frame: stable id, smoothed keypoints, and the raw estimate.</summary>
@@ -51,6 +56,7 @@ public sealed class PoseTracker(TrackerOptions? options = null)
     {
         public int Id;                       // 0 until confirmed
         public int Hits;
+        public List<(double Time, Keypoint[] Keypoints, PersonPose Pose)>? Tentative; // with Backfill: the frames before confirmation
         public double LastSeen;
         public PersonPose Last = null!;
         public double Vx, Vy;                // box-centre velocity, px per media second
@@ -87,6 +93,8 @@ public sealed class PoseTracker(TrackerOptions? options = null)
         if (time < _lastTime) throw new ArgumentException($"Media time went backwards ({time} after {_lastTime}).", nameof(time));
         _lastTime = time;
         var candidates = poses.Where(p => p.Score >= _o.MinScore).ToList();
+        var backfill = new List<(double Time, TrackedPerson Person)>();
+        Backfill = backfill;
         var assignment = Associate(candidates, time);
         var output = new List<TrackedPerson>();
         var matchedTracks = new HashSet<Track>();
@@ -107,9 +115,16 @@ public sealed class PoseTracker(TrackerOptions? options = null)
             matchedTracks.Add(track);
             track.Observe(pose, time);
             if (_nextId < 0) _nextId = _o.FirstTrackId;
-            if (track.Id == 0 && track.Hits >= _o.ConfirmHits) track.Id = _nextId++;
+            bool confirmedNow = track.Id == 0 && track.Hits >= _o.ConfirmHits;
+            if (confirmedNow) track.Id = _nextId++;
             var smoothed = _o.Smooth ? Smooth(track, pose, time) : pose.Keypoints;
             if (track.Id != 0) output.Add(new TrackedPerson(track.Id, smoothed, pose.Box, pose.Score, pose));
+            else if (_o.Backfill) (track.Tentative ??= []).Add((time, smoothed, pose));
+            if (confirmedNow && track.Tentative is { } earlier)
+            {
+                foreach (var (at, k, p) in earlier) backfill.Add((at, new TrackedPerson(track.Id, k, p.Box, p.Score, p)));
+                track.Tentative = null;
+            }
         }
         LostTrackRecently = false;
         _tracks.RemoveAll(t =>
@@ -121,6 +136,29 @@ public sealed class PoseTracker(TrackerOptions? options = null)
         });
         output.Sort((a, b) => a.TrackId.CompareTo(b.TrackId));
         return output;
+    }
+
+    /// <summary>
+    /// With <see cref="TrackerOptions.Backfill"/>: what the last <see cref="Update"/> confirmed for earlier frames — each
+    /// person of a track confirmed in that update, at the media time of a frame where it was still tentative.
+    /// </summary>
+    public IReadOnlyList<(double Time, TrackedPerson Person)> Backfill { get; private set; } = [];
+
+    /// <summary>
+    /// At the end of a stream (offline): gives ids to the tracks still tentative (seen in the last frames, with no
+    /// frame left to confirm them) and returns their frames, as <see cref="Backfill"/> does.
+    /// </summary>
+    public IReadOnlyList<(double Time, TrackedPerson Person)> ConfirmRemaining()
+    {
+        var result = new List<(double Time, TrackedPerson Person)>();
+        if (_nextId < 0) _nextId = _o.FirstTrackId;
+        foreach (var track in _tracks.Where(t => t.Id == 0 && t.Tentative is { Count: > 0 }))
+        {
+            track.Id = _nextId++;
+            foreach (var (t, k, p) in track.Tentative!) result.Add((t, new TrackedPerson(track.Id, k, p.Box, p.Score, p)));
+            track.Tentative = null;
+        }
+        return result;
     }
 
     private Track?[] Associate(List<PersonPose> candidates, double time)

@@ -69,3 +69,45 @@ public class AnnotateSafetyTests
         Assert.Contains("--overwrite and --resume contradict each other", error);
     }
 }
+
+/// <summary>Offline output is not causal: a track's first frames are written once it is confirmed.</summary>
+[Collection("pipeline")]
+public class AnnotateBackfillTests
+{
+    [Fact]
+    public void The_first_frame_of_every_track_is_written()
+    {
+        using var dir = new TestData.TempDir();
+        var (code, _, error) = CliRunner.Run("annotate", MediaFiles.Sample("vtest.avi"), "--out", dir.Path, "--max-frames", "12", "--device", "cpu");
+        Assert.True(code == 0, error);
+        var dataset = PoseLive.Coco.CocoReader.ReadGroundTruth(dir.File("vtest.coco.json"));
+        var journal = FrameJournal.Read(dir.File("vtest.jsonl"));
+        // frame 0: every person the tracker later confirmed is there (before back-fill: none)
+        Assert.True(journal[0].People.Count >= 1, "frame 0 has nobody");
+        // each track's first annotation is on the frame its first raw pose came from, and the journal agrees with the COCO file
+        foreach (var f in journal)
+        {
+            var image = dataset.Images.Single(i => i.FrameIndex == f.Frame);
+            Assert.Equal(f.People.Select(p => (long)p.TrackId).Order(), dataset.Annotations.Where(a => a.ImageId == image.Id).Select(a => a.TrackId!.Value).Order());
+        }
+        var first = dataset.Annotations.GroupBy(a => a.TrackId).Select(g => g.Min(a => a.ImageId)).ToList();
+        Assert.Contains(first, id => id == dataset.Images.Single(i => i.FrameIndex == 0).Id);
+    }
+
+    [Fact]
+    public void A_single_image_keeps_every_person_pose_finds_above_the_trackers_score_floor()
+    {
+        using var dir = new TestData.TempDir();
+        var still = MediaFiles.Sample("messi5.jpg");
+        var (code, output, error) = CliRunner.Run("pose", still, "--model", "movenet-lightning", "--device", "cpu");
+        Assert.True(code == 0, error);
+        // the tracker keeps poses scored at least TrackerOptions.MinScore (0.1); pose lists every one with its score
+        int found = System.Text.RegularExpressions.Regex.Matches(output, @"pose score (\d\.\d\d)")
+            .Count(m => double.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture) >= new PoseLive.Tracking.TrackerOptions().MinScore);
+        Assert.True(found >= 2, output);
+        (code, _, error) = CliRunner.Run("annotate", still, "--out", dir.Path, "--device", "cpu");
+        Assert.True(code == 0, error);
+        var dataset = PoseLive.Coco.CocoReader.ReadGroundTruth(dir.File("messi5.coco.json"));
+        Assert.Equal(found, dataset.Annotations.Count);
+    }
+}

@@ -18,13 +18,14 @@ public static class TfJsModelReader
         {
             return ReadUnchecked(modelJsonPath);
         }
-        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException or OverflowException or ArgumentException && e is not FileNotFoundException)
+        catch (Exception e) when (e is KeyNotFoundException or InvalidOperationException or FormatException or OverflowException or ArgumentException or IndexOutOfRangeException)
         {
             // JsonElement's accessors throw these for a missing field or a value of the wrong JSON type
             var what = e switch
             {
                 KeyNotFoundException => "a required field is missing",
                 OverflowException => "a number is out of range",
+                IndexOutOfRangeException => "a weight's size does not match its data",
                 FormatException => "a number is not of the expected kind",
                 _ => "a field has the wrong JSON type or an invalid value",
             };

@@ -42,12 +42,14 @@ internal sealed class RestrictedUnpickler
             return unpickler.Run();
         }
         catch (Exception e) when (e is InvalidCastException or ArgumentOutOfRangeException or IndexOutOfRangeException or KeyNotFoundException
-                                     or OverflowException or ArgumentException or InvalidOperationException && e is not CheckpointFormatException)
+                                     or OverflowException or ArgumentException or InvalidOperationException or FormatException or NullReferenceException
+                                  && e is not CheckpointFormatException)
         {
             // a stack underflow, an argument of the wrong type for an opcode, a memo slot never set: not what torch.save writes
             var what = e switch
             {
-                InvalidCastException => "an opcode's argument has the wrong type",
+                InvalidCastException or NullReferenceException => "an opcode's argument has the wrong type",
+                FormatException => "a number argument is not a number",
                 ArgumentOutOfRangeException or IndexOutOfRangeException => "an opcode reads past the stack or the data",
                 KeyNotFoundException => "a memo entry is used before it is stored",
                 _ => "an opcode's argument is invalid",
