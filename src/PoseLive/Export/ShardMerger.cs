@@ -88,6 +88,8 @@ public static partial class ShardMerger
                 if (allowGaps) continue;
                 throw new CocoFormatException($"{shard.Path}: cannot check the shard is complete: {(File.Exists(journal) ? $"{journal} has no frame range (an older PoseLive wrote it)" : $"its journal {journal} is missing")}; merge with --allow-gaps to accept it as it is");
             }
+            if (first < 0 || frames < 0 || frames > 100_000_000)
+                throw new CocoFormatException($"{journal}: its settings give an impossible frame range ({first}, {frames} frames)");
             var present = data.Images.Select(i => i.FrameIndex ?? -1).ToHashSet();
             var uncovered = Ranges(Enumerable.Range(0, (int)frames).Select(i => first + i).Where(f => !present.Contains(f)));
             if (uncovered.Count == 0) continue;
