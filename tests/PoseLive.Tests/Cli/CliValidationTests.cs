@@ -128,3 +128,17 @@ public class CliValidationTests
         return n;
     }
 }
+
+/// <summary>The progress rate of a resumed run counts only the frames it annotated itself.</summary>
+public class FrameRateTests
+{
+    [Fact]
+    public void Resumed_frames_do_not_inflate_the_rate()
+    {
+        var rate = new PoseLive.Cli.Commands.FrameRate();
+        Assert.Equal(0, rate.Update(120));                            // the first report of a run resumed after 119 frames
+        Thread.Sleep(200);
+        double fps = rate.Update(122);                                // two new frames in ≥ 0.2 s
+        Assert.InRange(fps, 0.1, 10.0);                               // counting the resumed 120 would give ≥ 600
+    }
+}
