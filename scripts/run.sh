@@ -8,7 +8,7 @@ bash "$root/scripts/setup.sh"
 cd "$root"
 "$root/scripts/poselive" doctor
 mkdir -p out
-"$root/scripts/poselive" annotate media/vtest.avi --out out
+"$root/scripts/poselive" annotate media/vtest.avi --out out --overwrite   # a rerun replaces the last run's outputs
 for image in messi5.jpg basketball1.png basketball2.png; do
   "$root/scripts/poselive" pose "media/$image" --out "out/${image%.*}.json" --render "out/${image%.*}.png"
 done
