@@ -112,16 +112,23 @@ public static class ModelZoo
     public static (ModelCard Card, string OnnxPath) Find(string directory, string name, string task)
     {
         var cardPath = Path.Combine(directory, $"{name}.card.json");
-        var suitable = Directory.Exists(directory)
+        // read the other cards only to word an error
+        string Suitable() => Directory.Exists(directory)
             ? string.Join(", ", Installed(directory).Where(c => c.Task == task).Select(c => c.Name).Order(StringComparer.Ordinal))
             : "";
         if (!File.Exists(cardPath))
+        {
+            var suitable = Suitable();
             throw new FileNotFoundException($"Model '{name}' is not installed in {directory}" +
                 (suitable.Length > 0 ? $" (installed {task} models: {suitable})." : $" (no {name}.card.json). Run `poselive models fetch` (scripts/setup.sh does)."), cardPath);
+        }
         var found = Find(directory, name);
         if (found.Card.Task != task)
+        {
+            var suitable = Suitable();
             throw new ArgumentException($"Model '{name}' is a {found.Card.Task} model, not a {task} model" +
                 (suitable.Length > 0 ? $"; installed {task} models: {suitable}." : "."));
+        }
         return found;
     }
 

@@ -168,6 +168,7 @@ public sealed class PosePipeline(IPersonDetector detector, IPoseEstimator estima
         }
         void Fill(IReadOnlyList<(double Time, TrackedPerson Person)> backfill)
         {
+            if (backfill.Count == 0) return;
             foreach (var group in backfill.GroupBy(b => b.Time))
                 foreach (var h in held)
                     if (h.Result!.Time == group.Key)

@@ -93,8 +93,9 @@ public sealed class PoseTracker(TrackerOptions? options = null)
         if (time < _lastTime) throw new ArgumentException($"Media time went backwards ({time} after {_lastTime}).", nameof(time));
         _lastTime = time;
         var candidates = poses.Where(p => p.Score >= _o.MinScore).ToList();
-        var backfill = new List<(double Time, TrackedPerson Person)>();
-        Backfill = backfill;
+        // live (no back-fill): nothing allocated for it per frame
+        var backfill = _o.Backfill ? new List<(double Time, TrackedPerson Person)>() : null;
+        Backfill = backfill is null ? [] : backfill;
         var assignment = Associate(candidates, time);
         var output = new List<TrackedPerson>();
         var matchedTracks = new HashSet<Track>();
@@ -122,7 +123,7 @@ public sealed class PoseTracker(TrackerOptions? options = null)
             else if (_o.Backfill) (track.Tentative ??= []).Add((time, smoothed, pose));
             if (confirmedNow && track.Tentative is { } earlier)
             {
-                foreach (var (at, k, p) in earlier) backfill.Add((at, new TrackedPerson(track.Id, k, p.Box, p.Score, p)));
+                foreach (var (at, k, p) in earlier) backfill!.Add((at, new TrackedPerson(track.Id, k, p.Box, p.Score, p)));
                 track.Tentative = null;
             }
         }
