@@ -32,6 +32,8 @@ public static class PoseLiveCli
             TrainCommand.Create(),
             ExportCommand.Create(),
             DatasetCommand.Create(),
+            SynthCommand.Create(),
+            SynthCheckCommand.Create(),
         };
         // --version prints PoseLive's version (the default reads the entry assembly, wrong when hosted).
         foreach (var option in root.Options.OfType<VersionOption>()) option.Action = new PrintVersion();

@@ -2,9 +2,13 @@ using PoseLive.Pose;
 
 namespace PoseLive.Coco;
 
-/// <summary>A COCO image. For video annotation, file_name is "video#frame" and the frame index and timestamp are kept.</summary>
+/// <summary>
+/// A COCO image. For video annotation, file_name is "video#frame" and the frame index and timestamp are kept; images
+/// that are frames of a clip (synthetic clips, PoseTrack-style) carry the clip's id as video_id.
+/// </summary>
 public sealed record CocoImage(long Id, string FileName, int Width, int Height)
 {
+    public long? VideoId { get; init; }
     public long? FrameIndex { get; init; }
     public double? Timestamp { get; init; }
 }
@@ -20,6 +24,8 @@ public sealed record CocoAnnotation(long Id, long ImageId, int CategoryId, float
     public double? Score { get; init; }
     /// <summary>For machine annotations: per-keypoint confidences (the triplets carry visibility).</summary>
     public float[]? KeypointScores { get; init; }
+    /// <summary>For synthetic annotations: every keypoint's projection (x, y, depth in metres), hidden ones included.</summary>
+    public float[]? ProjectedKeypoints { get; init; }
 }
 
 /// <summary>A COCO category with its keypoint names and (1-based) skeleton.</summary>

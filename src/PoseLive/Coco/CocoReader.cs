@@ -113,6 +113,7 @@ public static class CocoReader
         f.Has("width") ? f.Int("width") : 0,
         f.Has("height") ? f.Int("height") : 0)
     {
+        VideoId = f.Has("video_id") ? f.Long("video_id") : null,
         FrameIndex = f.Has("frame_index") ? f.Long("frame_index") : null,
         Timestamp = f.Has("timestamp") ? f.Double("timestamp") : null,
     };
@@ -154,6 +155,7 @@ public static class CocoReader
             TrackId = f.Has("track_id") ? f.Long("track_id") : null,
             Score = f.Has("score") ? f.Double("score") : null,
             KeypointScores = f.Has("keypoint_scores") ? f.Numbers("keypoint_scores", k, $"{k} keypoints") : null,
+            ProjectedKeypoints = f.Has("keypoints_projected") ? f.Numbers("keypoints_projected", 3 * k, $"{k} keypoints × (x, y, depth)") : null,
         };
     }
 

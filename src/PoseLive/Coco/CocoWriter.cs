@@ -33,6 +33,7 @@ public static class CocoWriter
             if (a.TrackId is long t) w.WriteNumber("track_id", t);
             if (a.Score is double sc) w.WriteNumber("score", Math.Round(sc, 6));
             if (a.KeypointScores is { } ks) WriteFloats(w, "keypoint_scores", ks);
+            if (a.ProjectedKeypoints is { } pk) WriteFloats(w, "keypoints_projected", pk);
             w.WriteEndObject();
         }
         w.WriteEndArray();
@@ -56,6 +57,7 @@ public static class CocoWriter
         w.WriteString("file_name", i.FileName);
         w.WriteNumber("width", i.Width);
         w.WriteNumber("height", i.Height);
+        if (i.VideoId is long v) w.WriteNumber("video_id", v);
         if (i.FrameIndex is long f) w.WriteNumber("frame_index", f);
         if (i.Timestamp is double t) w.WriteNumber("timestamp", Math.Round(t, 6));
         w.WriteEndObject();

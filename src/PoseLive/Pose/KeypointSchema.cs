@@ -50,22 +50,25 @@ public sealed record KeypointSchema(string Name, string[] Keypoints, (int A, int
         "COCO person keypoints; sigmas are the COCO OKS constants.").Validate();
 
     /// <summary>
-    /// 18-keypoint quadruped (TigDog-style, as used by CC-SSL synthetic animals). The first 17 names and
-    /// their order follow the TigDog README; the sources available here do not name the 18th joint, so
-    /// it is "neck" by assumption. Sigmas are uniform (0.089, as COCO's ankles): animals are evaluated
-    /// with PCK, and OKS over this schema is a rough guide only.
+    /// 18-keypoint quadruped (TigDog order, as CC-SSL's synthetic animals use it). The first 17 names and their order
+    /// follow the TigDog README, which does not name the 18th; PoseLive defines it as the withers. Anatomically
+    /// (PoseLive's synthetic horse places them so, see Synthetic/HorseLandmarks): eyes = centre of each eye; chin =
+    /// underside tip of the lower jaw; hooves = bottom centre of each hoof; front knees = carpus; back knees = hock;
+    /// shoulders = point of the shoulder; front elbows = olecranon; back elbows = stifle; withers = top of the
+    /// shoulders on the dorsal midline. Left and right are the animal's own sides. Sigmas are uniform (0.089, as
+    /// COCO's ankles): animals are evaluated with PCK, and OKS over this schema is a rough guide only.
     /// </summary>
     public static KeypointSchema Quadruped18 { get; } = new KeypointSchema(
         "quadruped18",
         ["left_eye", "right_eye", "chin", "left_front_hoof", "right_front_hoof", "left_back_hoof", "right_back_hoof",
          "left_front_knee", "right_front_knee", "left_back_knee", "right_back_knee", "left_shoulder", "right_shoulder",
-         "left_front_elbow", "right_front_elbow", "left_back_elbow", "right_back_elbow", "neck"],
+         "left_front_elbow", "right_front_elbow", "left_back_elbow", "right_back_elbow", "withers"],
         [(0, 1), (3, 4), (5, 6), (7, 8), (9, 10), (11, 12), (13, 14), (15, 16)],
         [(0, 1), (0, 2), (1, 2), (2, 17), (17, 11), (17, 12),
          (11, 13), (13, 7), (7, 3), (12, 14), (14, 8), (8, 4),
          (15, 9), (9, 5), (16, 10), (10, 6), (11, 15), (12, 16)],
         Enumerable.Repeat(0.089, 18).ToArray(),
-        "TigDog-style quadruped; the 18th joint's name (neck) is an assumption, see the schema docs.").Validate();
+        "TigDog-order quadruped; the 18th point (unnamed by TigDog) is the withers, see the schema docs.").Validate();
 
     /// <summary>A schema by name (coco17, quadruped18).</summary>
     public static KeypointSchema ByName(string name) => name.ToLowerInvariant() switch

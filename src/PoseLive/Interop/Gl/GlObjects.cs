@@ -57,10 +57,11 @@ internal sealed class GlBuffer(GL gl, uint id) : GlObject(gl, id)
 
 internal sealed class GlFramebuffer(GL gl, uint id) : GlObject(gl, id)
 {
-    public static GlFramebuffer Create(GL gl, GlTexture color)
+    public static GlFramebuffer Create(GL gl, GlTexture color, GlTexture? depth = null)
     {
         uint id = gl.CreateFramebuffer();
         gl.NamedFramebufferTexture(id, FramebufferAttachment.ColorAttachment0, color.Id, 0);
+        if (depth is not null) gl.NamedFramebufferTexture(id, FramebufferAttachment.DepthAttachment, depth.Id, 0);
         var status = gl.CheckNamedFramebufferStatus(id, FramebufferTarget.Framebuffer);
         if (status != GLEnum.FramebufferComplete)
         {
