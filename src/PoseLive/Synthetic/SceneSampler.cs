@@ -91,8 +91,8 @@ public sealed class SceneSampler(SynthOptions options, int textures)
             GroundCentre = ground,
         };
         var post = photo
-            ? new PostEffects(scenery.NextDouble() < 0.5 ? 3 + scenery.Next(7) : 0, (float)(scenery.NextDouble() * 180),
-                scenery.NextDouble() < 0.7 ? (float)(2 + scenery.NextDouble() * 6) : 0, 30 + scenery.Next(63))
+            ? new PostEffects(scenery.NextDouble() < 0.4 ? 3 + scenery.Next(5) : 0, (float)(scenery.NextDouble() * 180),
+                scenery.NextDouble() < 0.7 ? (float)(1 + scenery.NextDouble() * 5) : 0, 45 + scenery.Next(51))
             : new PostEffects(0, 0, 0, 95);
         return new SynthSample(animal, gait, posed, scene, post, clip ? animal : -1, frame);
     }
@@ -116,32 +116,52 @@ public sealed class SceneSampler(SynthOptions options, int textures)
         for (int v = 0; v < mesh.VertexCount; v += 29) samples.Add(mesh.Skin(v, posed.Skinning));
         double az = azimuth * Math.PI / 180, el = elevation * Math.PI / 180;
         var dir = new Vector3((float)(Math.Cos(el) * Math.Cos(az)), (float)Math.Sin(el), (float)(Math.Cos(el) * Math.Sin(az)));
-        float distance = 4 * (float)posed.Skeleton.Shape.WithersHeight;
-        SynthCamera camera = null!;
-        for (int iteration = 0; iteration < 4; iteration++)
+        // the animal's box side shrinks as the camera backs away: bisect for the distance giving the drawn fill, never
+        // closer than the animal's own extent (with a 90° lens a close camera would otherwise sit inside the animal)
+        float reach = samples.Max(p => Vector3.Distance(p, centre));
+        SynthCamera At(float d)
         {
-            var eye = centre + dir * distance;
+            var eye = centre + dir * d;
             if (eye.Y < 0.15f) eye.Y = 0.15f;
-            camera = new SynthCamera(eye, centre, options.Width, options.Height, options.FieldOfView);
-            var (w, h) = Extent(camera, samples);
-            double side = Math.Max(w / options.Width, h / options.Height);
-            if (side <= 0) break;
-            distance = (float)Math.Max(0.5, distance * side / fill);
+            return new SynthCamera(eye, centre, options.Width, options.Height, options.FieldOfView);
         }
-        // off-centre: move the look-at across the view by up to the free part of the frame
-        var (bw, bh) = Extent(camera, samples);
-        float slackX = (float)Math.Max(0, (options.Width - bw) / 2 * 0.85), slackY = (float)Math.Max(0, (options.Height - bh) / 2 * 0.85);
+        double Side(SynthCamera c)
+        {
+            var (w, h) = Extent(c, samples);
+            return Math.Max(w / options.Width, h / options.Height);
+        }
+        float near = 1.15f * reach + 0.3f, far = 60f;
+        SynthCamera camera = At(near);
+        if (Side(camera) > fill)
+        {
+            for (int iteration = 0; iteration < 16; iteration++)
+            {
+                float mid = MathF.Sqrt(near * far);
+                if (Side(At(mid)) > fill) near = mid; else far = mid;
+            }
+            camera = At(MathF.Sqrt(near * far));
+        }
+        // off-centre: turn the camera so the animal's box sits at a random place that keeps it inside the frame: the box
+        // centre moves by −Δ·f/depth when the look-at moves by Δ across the view (two passes: that is only nearly linear)
         var eyeFinal = camera.Eye;
-        float depth = Vector3.Distance(eyeFinal, centre);
         var forward = Vector3.Normalize(centre - eyeFinal);
         var right = Vector3.Normalize(Vector3.Cross(forward, Vector3.UnitY));
         var up = Vector3.Cross(right, forward);
-        // shifting the target by Δ moves the image of the centre by −Δ·f/depth
-        var target = centre - right * (jx * slackX * depth / camera.Focal) + up * (jy * slackY * depth / camera.Focal);
-        return new SynthCamera(eyeFinal, target, options.Width, options.Height, options.FieldOfView);
+        float depth = Vector3.Distance(eyeFinal, centre);
+        var target = centre;
+        for (int pass = 0; pass < 2; pass++)
+        {
+            var (x0, y0, x1, y1) = Box(camera, samples);
+            float slackX = MathF.Max(0, (options.Width - (x1 - x0)) / 2 * 0.9f), slackY = MathF.Max(0, (options.Height - (y1 - y0)) / 2 * 0.9f);
+            float wantX = (options.Width - 1) / 2f + jx * slackX, wantY = (options.Height - 1) / 2f + jy * slackY;
+            float sx = wantX - (x0 + x1) / 2, sy = wantY - (y0 + y1) / 2;
+            target += -right * (sx * depth / camera.Focal) + up * (sy * depth / camera.Focal);
+            camera = new SynthCamera(eyeFinal, target, options.Width, options.Height, options.FieldOfView);
+        }
+        return camera;
     }
 
-    private static (double W, double H) Extent(SynthCamera camera, List<Vector3> points)
+    private static (float X0, float Y0, float X1, float Y1) Box(SynthCamera camera, List<Vector3> points)
     {
         float x0 = float.MaxValue, y0 = float.MaxValue, x1 = float.MinValue, y1 = float.MinValue;
         foreach (var p in points)
@@ -150,13 +170,28 @@ public sealed class SceneSampler(SynthOptions options, int textures)
             if (d <= 0) continue;
             x0 = MathF.Min(x0, x); x1 = MathF.Max(x1, x); y0 = MathF.Min(y0, y); y1 = MathF.Max(y1, y);
         }
-        return x1 < x0 ? (0, 0) : (x1 - x0, y1 - y0);
+        return x1 < x0 ? (0, 0, 0, 0) : (x0, y0, x1, y1);
+    }
+
+    private static (double W, double H) Extent(SynthCamera camera, List<Vector3> points)
+    {
+        var (x0, y0, x1, y1) = Box(camera, points);
+        return (x1 - x0, y1 - y0);
     }
 
     private static (CoatPattern, Vector3, Vector3, Vector3) Coat(Random r, bool images)
     {
-        var all = images ? Enum.GetValues<CoatPattern>() : Enum.GetValues<CoatPattern>().Where(c => c != CoatPattern.Image).ToArray();
-        var coat = all[r.Next(all.Length)];
+        // common coats more often than rare ones (bay, chestnut, black, grey make most horses)
+        ReadOnlySpan<double> weights = [0.24, 0.2, 0.12, 0.1, 0.08, 0.08, 0.05, 0.05, images ? 0.08 : 0];
+        double total = 0;
+        foreach (var w in weights) total += w;
+        double pick = r.NextDouble() * total;
+        var coat = CoatPattern.Bay;
+        for (int c = 0; c < weights.Length; c++)
+        {
+            if (pick < weights[c]) { coat = (CoatPattern)c; break; }
+            pick -= weights[c];
+        }
         // brightness ×0.8–1.2 and a slight tint ×0.95–1.05 per channel
         Vector3 J(Vector3 c) => Vector3.Clamp(c * (float)(0.8 + 0.4 * r.NextDouble()) * new Vector3((float)(0.95 + 0.1 * r.NextDouble()), (float)(0.95 + 0.1 * r.NextDouble()), (float)(0.95 + 0.1 * r.NextDouble())), Vector3.Zero, Vector3.One);
         var bay = new Vector3(0.42f, 0.22f, 0.1f);
