@@ -39,8 +39,9 @@ internal static class PoseCommand
             var directory = parse.GetValue(dir) ?? ModelZoo.DefaultDirectory();
             var (detCard, detPath) = ModelZoo.Find(directory, parse.GetRequiredValue(detector), "detector");
             var (poseCard, posePath) = ModelZoo.Find(directory, parse.GetRequiredValue(model), "pose");
-            using var det = new CenterNetDetector(detCard, detPath, inference, scoreThreshold: parse.GetValue(threshold));
+            using var det = new CenterNetDetector(detCard, detPath, inference, scoreThreshold: parse.GetValue(threshold), classes: poseCard.DetectorClassIds(detCard));
             using var estimator = PoseEstimators.Create(poseCard, posePath, inference);
+            string subject = poseCard.PosedClasses()[0], subjects = subject == "person" ? "people" : subject + "s";
             var results = new List<CocoResult>();
             int failed = 0;
             for (int n = 0; n < paths.Count; n++)
@@ -52,14 +53,14 @@ internal static class PoseCommand
                     using var frame = source.ReadFrame() ?? throw new MediaException(path, "contains no image");
                     var persons = det.Detect(frame.Plane(0), frame.Width, frame.Height, frame.Stride);
                     var people = PoseDeduplication.Apply(estimator.Estimate(frame.Plane(0), frame.Width, frame.Height, frame.Stride, persons), estimator.Schema.Sigmas);
-                    output.WriteLine($"{path}: {frame.Width}x{frame.Height}, {Messages.Count(people.Count, "person", "people")} ({detCard.Name} + {poseCard.Name} on {DeviceOption.Describe(estimator.Provider, inference.CudaDeviceId)}){(paths.Count > 1 ? $", image_id {n + 1}" : "")}");
+                    output.WriteLine($"{path}: {frame.Width}x{frame.Height}, {Messages.Count(people.Count, subject, subjects)} ({detCard.Name} + {poseCard.Name} on {DeviceOption.Describe(estimator.Provider, inference.CudaDeviceId)}){(paths.Count > 1 ? $", image_id {n + 1}" : "")}");
                     var inv = CultureInfo.InvariantCulture;
                     for (int i = 0; i < people.Count; i++)
                     {
                         var p = people[i];
                         int confident = p.Keypoints.Count(k => !k.IsMissing && k.Score >= 0.3f);
-                        output.WriteLine(string.Format(inv, "  person {0}: box ({1:0},{2:0},{3:0}x{4:0}) detector {5:0.00}, pose score {6:0.00}, {7}/{8} keypoints ≥ 0.3",
-                            i, Messages.Display(p.Box.X), Messages.Display(p.Box.Y), p.Box.Width, p.Box.Height, p.BoxScore, p.Score, confident, p.Keypoints.Length));
+                        output.WriteLine(string.Format(inv, "  {9} {0}: box ({1:0},{2:0},{3:0}x{4:0}) detector {5:0.00}, pose score {6:0.00}, {7}/{8} keypoints ≥ 0.3",
+                            i, Messages.Display(p.Box.X), Messages.Display(p.Box.Y), p.Box.Width, p.Box.Height, p.BoxScore, p.Score, confident, p.Keypoints.Length, subject));
                     }
                     results.AddRange(people.Select(p => new CocoResult(n + 1, 1, Triplets(p.Keypoints), p.Score) { Box = p.Box }));
                     if (parse.GetValue(render) is string png)

@@ -25,19 +25,20 @@ internal static class SynthCommand
         var fov = new Option<double>("--fov") { Description = "Horizontal field of view in degrees (CC-SSL: 90).", DefaultValueFactory = _ => d.FieldOfView };
         var minVisible = new Option<int>("--min-visible") { Description = "Keep a still only if at least this many of the 18 keypoints are visible.", DefaultValueFactory = _ => d.MinVisible };
         var perAnimal = new Option<int>("--images-per-animal") { Description = "Consecutive stills sharing one animal (shape and mesh).", DefaultValueFactory = _ => d.ImagesPerAnimal };
+        var masks = new Option<bool>("--masks") { Description = "Also write each image's silhouette mask (masks/NAME.png)." };
         var format = new Option<string>("--format") { Description = "Image format: jpg or png.", DefaultValueFactory = _ => d.Format };
         var output = new Option<string>("--out") { Description = "Output folder (images/, annotations.json, labels.jsonl, contact.png).", Required = true };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace a dataset made with other settings in --out (the same settings resume instead)." };
         var command = new Command("synth", "Render a labelled synthetic animal dataset: a procedural horse, skinned and animated, drawn headless with OpenGL; COCO keypoint JSON (quadruped18) with exact labels.")
         {
-            animal, count, size, style, shapes, gaits, clips, clipSeconds, fps, backgrounds, seed, fov, minVisible, perAnimal, format, output, overwrite,
+            animal, count, size, style, shapes, gaits, clips, clipSeconds, fps, backgrounds, seed, fov, minVisible, perAnimal, masks, format, output, overwrite,
         };
         command.SetAction(async (parse, cancel) =>
         {
             await Task.Yield();
             var stdout = parse.InvocationConfiguration.Output;
             var stderr = parse.InvocationConfiguration.Error;
-            var options = Options(parse, animal, count, size, style, shapes, gaits, clips, clipSeconds, fps, backgrounds, seed, fov, minVisible, perAnimal, format);
+            var options = Options(parse, animal, count, size, style, shapes, gaits, clips, clipSeconds, fps, backgrounds, seed, fov, minVisible, perAnimal, format) with { Masks = parse.GetValue(masks) };
             string outDir = parse.GetRequiredValue(output);
             if (OutputPaths.WhyNotWritableDirectory(outDir) is string why) throw new UsageException($"--out: {why}");
             stdout.WriteLine(string.Format(CultureInfo.InvariantCulture, "synth: {0} {1} {2}, {3}x{4}, {5} style, {6} shapes, seed {7} → {8}",

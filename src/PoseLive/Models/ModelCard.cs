@@ -52,6 +52,7 @@ public sealed record ModelCard
     /// <summary>Decoder: centernet-ltrb, movenet, or a heatmap codec name (msra, dark, udp, soft-argmax).</summary>
     public required string Decoder { get; init; }
     public int HeatmapStride { get; init; } = 4;
+    /// <summary>Detectors: their class names by id. Pose models: the detector classes whose boxes they pose (default: the schema's, see <see cref="PosedClasses"/>).</summary>
     public string[]? Classes { get; init; }
     /// <summary>For TF.js-converted models: the original graph's input placeholder and cut tensors (TF name → ONNX output).</summary>
     public TfJsCut? Tfjs { get; init; }
@@ -72,6 +73,27 @@ public sealed record ModelCard
         WriteIndented = true,
         DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
     };
+
+    /// <summary>
+    /// The detector classes a pose model poses: its card's <see cref="Classes"/>, else its schema's subject (coco17:
+    /// person; quadruped18: horse).
+    /// </summary>
+    public IReadOnlyList<string> PosedClasses() => Task == "pose" && Classes is { Length: > 0 } c ? c
+        : KeypointSchema is "quadruped18" ? ["horse"] : ["person"];
+
+    /// <summary>The ids, in <paramref name="detector"/>'s class list, of the classes this pose model poses.</summary>
+    public IReadOnlySet<int> DetectorClassIds(ModelCard detector)
+    {
+        var names = detector.Classes ?? ["person"];
+        var ids = new HashSet<int>();
+        foreach (var want in PosedClasses())
+        {
+            int id = Array.FindIndex(names, n => string.Equals(n, want, StringComparison.OrdinalIgnoreCase));
+            if (id < 0) throw new ModelCardException($"{Name} poses '{want}', but the detector {detector.Name} has no such class");
+            ids.Add(id);
+        }
+        return ids;
+    }
 
     public string ToJson() => JsonSerializer.Serialize(this, s_json);
 

@@ -27,7 +27,7 @@ public sealed class SynthGenerator(SynthOptions options, string outputDirectory,
 {
     public const int CheckpointEvery = 500;
     public const int MaxAttempts = 25;
-    public const string JournalName = "labels.jsonl", AnnotationsName = "annotations.json", ImagesFolder = "images";
+    public const string JournalName = "labels.jsonl", AnnotationsName = "annotations.json", ImagesFolder = "images", MasksFolder = "masks";
 
     public string Output { get; } = outputDirectory;
 
@@ -38,6 +38,7 @@ public sealed class SynthGenerator(SynthOptions options, string outputDirectory,
         using var renderer = new SynthRenderer(options.Width, options.Height, shaderDirectory);   // no GL device: fails before anything is written
         var settings = Settings(backgrounds);
         Directory.CreateDirectory(Path.Combine(Output, ImagesFolder));
+        if (options.Masks) Directory.CreateDirectory(Path.Combine(Output, MasksFolder));
         var journalPath = Path.Combine(Output, JournalName);
         var records = Resume(journalPath, settings, log);
         int resumed = records.Count, total = options.Total;
@@ -109,7 +110,7 @@ public sealed class SynthGenerator(SynthOptions options, string outputDirectory,
         return records;
     }
 
-    private sealed record Rendered(long Index, byte[] Rgb, SynthSample Sample, SynthLabels Labels, int Attempts);
+    private sealed record Rendered(long Index, byte[] Rgb, byte[]? Mask, SynthSample Sample, SynthLabels Labels, int Attempts);
 
     private void Generate(SynthRenderer renderer, List<SynthRecord> records, StreamWriter journal, SynthBackgrounds? backgrounds, DateTime started, Action<SynthProgress>? progress, CancellationToken cancel)
     {
@@ -153,11 +154,17 @@ public sealed class SynthGenerator(SynthOptions options, string outputDirectory,
                 }
                 var rgb = ArrayPool<byte>.Shared.Rent(w * h * 3);
                 for (int p = 0, q = 0; p < w * h; p++, q += 4) { rgb[3 * p] = rgba[q]; rgb[3 * p + 1] = rgba[q + 1]; rgb[3 * p + 2] = rgba[q + 2]; }
-                var item = new Rendered(index, rgb, sample, labels, attempt + 1);
+                byte[]? mask = null;
+                if (options.Masks)
+                {
+                    mask = ArrayPool<byte>.Shared.Rent(w * h);
+                    for (int p = 0; p < w * h; p++) mask[p] = rgba[4 * p + 3] >= 128 ? (byte)255 : (byte)0;
+                }
+                var item = new Rendered(index, rgb, mask, sample, labels, attempt + 1);
                 if (!channel.Writer.TryWrite(item))
                 {
                     try { channel.Writer.WriteAsync(item, CancellationToken.None).AsTask().GetAwaiter().GetResult(); }
-                    catch (ChannelClosedException) { ArrayPool<byte>.Shared.Return(rgb); break; }
+                    catch (ChannelClosedException) { Return(item); break; }
                 }
             }
         }
@@ -181,7 +188,7 @@ public sealed class SynthGenerator(SynthOptions options, string outputDirectory,
                 }
                 finally
                 {
-                    ArrayPool<byte>.Shared.Return(item.Rgb);
+                    Return(item);
                 }
                 if (records.Count % CheckpointEvery == 0) WriteAnnotations(records);
                 double elapsed = (DateTime.UtcNow - started).TotalSeconds;
@@ -191,8 +198,14 @@ public sealed class SynthGenerator(SynthOptions options, string outputDirectory,
         finally
         {
             // drain what was rendered but not written (after a failure), returning the buffers
-            while (reader.TryRead(out var left)) ArrayPool<byte>.Shared.Return(left.Rgb);
+            while (reader.TryRead(out var left)) Return(left);
         }
+    }
+
+    private static void Return(Rendered item)
+    {
+        ArrayPool<byte>.Shared.Return(item.Rgb);
+        if (item.Mask is { } m) ArrayPool<byte>.Shared.Return(m);
     }
 
     private SynthRecord Write(Rendered item, StreamWriter journal)
@@ -208,6 +221,8 @@ public sealed class SynthGenerator(SynthOptions options, string outputDirectory,
         string name = options.Clips > 0
             ? $"{ImagesFolder}/clip{sample.Clip:D4}_{sample.Frame:D5}.{options.Format}"
             : $"{ImagesFolder}/{item.Index:D6}.{options.Format}";
+        if (item.Mask is { } mask)
+            AtomicFile.WriteAllBytes(Path.Combine(Output, MasksFolder, Path.GetFileNameWithoutExtension(name) + ".png"), OpenCvImage.EncodeGray(mask.AsSpan(0, w * h), w, h));
         AtomicFile.WriteAllBytes(Path.Combine(Output, name), bytes);
         var labels = item.Labels;
         bool labelled = labels.Area > 0 && labels.VisibleCount >= options.MinVisible;

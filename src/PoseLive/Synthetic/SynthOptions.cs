@@ -34,6 +34,8 @@ public sealed record SynthOptions
     public double MaxFill { get; init; } = 0.9;
     public double MinElevation { get; init; } = -10;
     public double MaxElevation { get; init; } = 40;
+    /// <summary>Also write each image's silhouette mask (masks/NAME.png, 255 on the animal).</summary>
+    public bool Masks { get; init; }
     /// <summary>jpg or png.</summary>
     public string Format { get; init; } = "jpg";
 

@@ -35,4 +35,19 @@ public class ModelCardTests
         Assert.Contains("task 'dance'", Assert.Throws<ModelCardException>(() => ModelCard.Load(dir.File("c.card.json"))).Message);
         Assert.Contains("Run `poselive models fetch`", Assert.Throws<FileNotFoundException>(() => ModelZoo.Find(dir.Path, "movenet-thunder")).Message);
     }
+
+    [Fact]
+    public void A_pose_model_poses_its_schemas_subject_or_the_classes_its_card_names()
+    {
+        var (detector, _) = RealModels.Get("centernet");
+        var (thunder, _) = RealModels.Get("movenet-thunder");
+        Assert.Equal(new[] { 0 }, thunder.DetectorClassIds(detector).ToArray());                      // coco17: person
+        var horse = thunder with { Name = "horse-net", KeypointSchema = "quadruped18", Classes = null };
+        Assert.Equal(new[] { 17 }, horse.DetectorClassIds(detector).ToArray());                       // quadruped18: COCO's horse
+        var equids = horse with { Classes = ["horse", "zebra"] };
+        Assert.Equal(new[] { 17, 22 }, equids.DetectorClassIds(detector).Order().ToArray());
+        var unicorn = horse with { Classes = ["unicorn"] };
+        Assert.Contains("horse-net poses 'unicorn', but the detector centernet has no such class",
+            Assert.Throws<ModelCardException>(() => unicorn.DetectorClassIds(detector)).Message);
+    }
 }

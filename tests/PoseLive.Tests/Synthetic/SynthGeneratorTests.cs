@@ -39,7 +39,7 @@ public class SynthGeneratorTests
     public void The_dataset_is_coco_keypoints_of_the_quadruped18_horse_and_every_image_keeps_six_visible_keypoints()
     {
         using var dir = new TestData.TempDir();
-        var result = new SynthGenerator(Small(), dir.Path).Run();
+        var result = new SynthGenerator(Small() with { Masks = true }, dir.Path).Run();
         var data = CocoReader.ReadGroundTruth(result.Annotations);
         Assert.Equal(8, data.Images.Count);
         Assert.Equal(8, data.Annotations.Count);
@@ -56,6 +56,18 @@ public class SynthGeneratorTests
             Assert.Equal(visible, a.NumKeypoints);
             Assert.All(Enumerable.Range(0, 18), k => Assert.Contains(a.Keypoints[3 * k + 2], new[] { 0f, 2f }));
             Assert.True(a.Box.Width > 10 && a.Box.Height > 10 && a.Area > 0 && a.Area <= a.Box.Area);
+            // the silhouette mask: its pixels are the area, its extent the box
+            using (var source = PoseLive.Media.VideoSource.Open(Path.Combine(dir.Path, "masks", Path.GetFileNameWithoutExtension(image.FileName) + ".png")))
+            using (var mask = source.ReadFrame()!)
+            {
+                int on = 0, x0 = int.MaxValue, x1 = -1;
+                for (int y = 0; y < mask.Height; y++)
+                    for (int x = 0; x < mask.Width; x++)
+                        if (mask.Plane(0)[y * mask.Stride + 3 * x] > 127) { on++; x0 = Math.Min(x0, x); x1 = Math.Max(x1, x); }
+                Assert.Equal(a.Area, on);
+                Assert.Equal(a.Box.X, x0 - 0.5f);
+                Assert.Equal(a.Box.Right, x1 + 0.5f);
+            }
             Assert.NotNull(a.ProjectedKeypoints);
             for (int k = 0; k < 18; k++)
                 if (a.Keypoints[3 * k + 2] == 2)

@@ -21,6 +21,18 @@ internal static class OpenCvImage
         }
     }
 
+    /// <summary>PNG bytes of an 8-bit single-channel image (a mask).</summary>
+    public static unsafe byte[] EncodeGray(ReadOnlySpan<byte> gray, int width, int height)
+    {
+        if (gray.Length < width * height) throw new ArgumentException($"Mask holds {gray.Length} bytes, {width}x{height} expected.");
+        fixed (byte* p = gray)
+        {
+            using var view = Mat.FromPixelData(height, width, MatType.CV_8UC1, (nint)p);
+            Cv2.ImEncode(".png", view, out var bytes, new ImageEncodingParam(ImwriteFlags.PngCompression, 3));
+            return bytes;
+        }
+    }
+
     /// <summary>Linear motion blur in place: a line kernel of <paramref name="length"/> pixels at <paramref name="angleDegrees"/>.</summary>
     public static unsafe void MotionBlur(Span<byte> rgb, int width, int height, int length, double angleDegrees)
     {

@@ -80,6 +80,7 @@ public static class ServedModelWriter
             Input = input with { Layout = "NCHW", Dtype = "float32" },
             Outputs = new Dictionary<string, string> { ["heatmaps"] = $"[N, K, {input.Height / 4}, {input.Width / 4}] keypoint heatmaps" },
             KeypointSchema = keypointSchema,
+            Classes = keypointSchema == "quadruped18" ? ["horse"] : ["person"],   // the detector class whose boxes it poses
             Decoder = decoder,
             HeatmapStride = 4,
             Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)),
