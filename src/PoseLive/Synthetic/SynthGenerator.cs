@@ -88,6 +88,7 @@ public sealed class SynthGenerator(SynthOptions options, string outputDirectory,
         {
             if (File.Exists(Path.Combine(Output, AnnotationsName)) && !overwrite)
                 throw new SynthException($"{Output}: already holds {AnnotationsName} from another run (use --overwrite or another --out)");
+            if (overwrite) DeleteOwnImages();
             return records;
         }
         var lines = File.ReadAllLines(journalPath);
@@ -96,6 +97,7 @@ public sealed class SynthGenerator(SynthOptions options, string outputDirectory,
             if (!overwrite)
                 throw new SynthException($"{journalPath}: an earlier run with other settings (use the same settings to resume it, --overwrite to replace it, or another --out)");
             File.Delete(journalPath);
+            DeleteOwnImages();
             return records;
         }
         for (int i = 1; i < lines.Length; i++)
@@ -110,6 +112,18 @@ public sealed class SynthGenerator(SynthOptions options, string outputDirectory,
         return records;
     }
 
+    // the image and mask files a synth run names (NNNNNN.ext, clipNNNN_NNNNN.ext) — nothing else in the folders is touched
+    private void DeleteOwnImages()
+    {
+        foreach (var folder in new[] { ImagesFolder, MasksFolder })
+        {
+            var dir = Path.Combine(Output, folder);
+            if (!Directory.Exists(dir)) continue;
+            foreach (var f in Directory.GetFiles(dir))
+                if (System.Text.RegularExpressions.Regex.IsMatch(Path.GetFileName(f), @"^(\d{6}|clip\d{4}_\d{5})\.(jpg|png)$")) File.Delete(f);
+        }
+    }
+
     private sealed record Rendered(long Index, byte[] Rgb, byte[]? Mask, SynthSample Sample, SynthLabels Labels, int Attempts);
 
     private void Generate(SynthRenderer renderer, List<SynthRecord> records, StreamWriter journal, SynthBackgrounds? backgrounds, DateTime started, Action<SynthProgress>? progress, CancellationToken cancel)
@@ -119,7 +133,7 @@ public sealed class SynthGenerator(SynthOptions options, string outputDirectory,
             foreach (var (rgb, bw, bh, _) in backgrounds.Images) renderer.AddTexture(rgb, bw, bh);
         var sampler = new SceneSampler(options, backgrounds?.Images.Count ?? 0);
         var channel = Channel.CreateBounded<Rendered>(new BoundedChannelOptions(3) { SingleReader = true, SingleWriter = true, FullMode = BoundedChannelFullMode.Wait });
-        var writer = Task.Run(() => WriteAll(channel.Reader, records, journal, started, resumed, progress));
+        var writer = Task.Run(() => WriteAll(channel, records, journal, started, resumed, progress));
         var rgba = new byte[w * h * 4];
         var depth = new float[w * h];
         int animal = -1;
@@ -175,9 +189,9 @@ public sealed class SynthGenerator(SynthOptions options, string outputDirectory,
         }
     }
 
-    private async Task WriteAll(ChannelReader<Rendered> reader, List<SynthRecord> records, StreamWriter journal, DateTime started, int resumed, Action<SynthProgress>? progress)
+    private async Task WriteAll(Channel<Rendered> channel, List<SynthRecord> records, StreamWriter journal, DateTime started, int resumed, Action<SynthProgress>? progress)
     {
-        var random = new Random(SceneSampler.SeedFor(options.Seed, 9, 0, 0));
+        var reader = channel.Reader;
         try
         {
             await foreach (var item in reader.ReadAllAsync())
@@ -197,7 +211,9 @@ public sealed class SynthGenerator(SynthOptions options, string outputDirectory,
         }
         finally
         {
-            // drain what was rendered but not written (after a failure), returning the buffers
+            // after a failure: close the channel so the render loop stops instead of waiting on a full channel, and
+            // return the buffers of what was rendered but not written
+            channel.Writer.TryComplete();
             while (reader.TryRead(out var left)) Return(left);
         }
     }

@@ -122,6 +122,11 @@ public class SynthGeneratorTests
         // other settings in the same folder are refused rather than mixed in
         var e = Assert.Throws<SynthException>(() => new SynthGenerator(options with { Seed = 99 }, cut.Path).Run());
         Assert.Contains("other settings", e.Message);
+        // --overwrite replaces the run: the old run's images go, a file that is not one of them stays
+        File.WriteAllText(Path.Combine(cut.Path, "images", "notes.txt"), "mine");
+        new SynthGenerator(options with { Seed = 99, Count = 3 }, cut.Path, overwrite: true).Run();
+        Assert.Equal(new[] { "000000.jpg", "000001.jpg", "000002.jpg", "notes.txt" }, Directory.GetFiles(Path.Combine(cut.Path, "images")).Select(Path.GetFileName).Order().ToArray());
+        Assert.Equal(3, CocoReader.ReadGroundTruth(Path.Combine(cut.Path, SynthGenerator.AnnotationsName)).Images.Count);
     }
 
     [Fact]
