@@ -86,6 +86,3 @@ public sealed class SynthBackgrounds
         return null;
     }
 }
-
-/// <summary>Bad synthetic-data input or settings; the message names the file or option and the problem.</summary>
-public sealed class SynthException(string message) : Exception(message);
