@@ -84,7 +84,7 @@ public sealed class SynthRenderer : IDisposable
             gl.PixelStore(PixelStoreParameter.UnpackAlignment, 1);
             gl.TextureSubImage2D(id, 0, 0, 0, (uint)width, (uint)height, GlPixelFormat.Rgb, PixelType.UnsignedByte, in MemoryMarshal.GetReference(rgb));
             gl.GenerateTextureMipmap(id);
-            gl.TextureParameter(id, TextureParameterName.TextureMinFilter, (int)GLEnum.LinearMipmapLinear);
+            gl.TextureParameter(id, TextureParameterName.TextureMinFilter, (int)GLEnum.LinearMipmapNearest);   // bilinear in the nearest level: trilinear costs llvmpipe much more
             gl.TextureParameter(id, TextureParameterName.TextureMagFilter, (int)GLEnum.Linear);
             gl.TextureParameter(id, TextureParameterName.TextureWrapS, (int)GLEnum.MirroredRepeat);
             gl.TextureParameter(id, TextureParameterName.TextureWrapT, (int)GLEnum.MirroredRepeat);
