@@ -32,18 +32,8 @@ public class NoGlDeviceTests
     public async Task Render_without_a_gl_device_is_a_clear_error_and_annotate_without_render_still_works()
     {
         using var dir = new TestData.TempDir();
-        async Task<(int Code, string Err)> Run(params string[] extra)
-        {
-            var psi = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "poselive.dll"), "annotate", MediaFiles.Sample("vtest.avi"), "--out", dir.Path, "--max-frames", "5", .. extra])
-            { RedirectStandardOutput = true, RedirectStandardError = true };
-            psi.Environment["LIBGL_DRIVERS_PATH"] = "/nonexistent";
-            psi.Environment.Remove("DISPLAY");
-            using var p = System.Diagnostics.Process.Start(psi)!;
-            var err = p.StandardError.ReadToEndAsync();
-            await p.StandardOutput.ReadToEndAsync();
-            await p.WaitForExitAsync();
-            return (p.ExitCode, await err);
-        }
+        Task<(int Code, string Err)> Run(params string[] extra) =>
+            CliRunner.RunWithoutGlAsync(["annotate", MediaFiles.Sample("vtest.avi"), "--out", dir.Path, "--max-frames", "5", .. extra]);
         var (code, error) = await Run("--render", dir.File("out.mp4"));
         Assert.Equal(1, code);
         Assert.Contains("No EGL display for headless OpenGL", error);

@@ -162,16 +162,9 @@ public class SynthGeneratorTests
     public async Task Without_a_gl_device_synth_fails_with_a_clear_message()
     {
         using var dir = new TestData.TempDir();
-        var psi = new System.Diagnostics.ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "poselive.dll"), "synth", "--count", "2", "--out", dir.Path])
-        { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.Environment["LIBGL_DRIVERS_PATH"] = "/nonexistent";
-        psi.Environment.Remove("DISPLAY");
-        using var p = System.Diagnostics.Process.Start(psi)!;
-        var err = p.StandardError.ReadToEndAsync();
-        await p.StandardOutput.ReadToEndAsync();
-        await p.WaitForExitAsync();
-        Assert.Equal(1, p.ExitCode);
-        Assert.Contains("synth needs a GL device to render: No EGL display for headless OpenGL", await err);
+        var (code, err) = await CliRunner.RunWithoutGlAsync("synth", "--count", "2", "--out", dir.Path);
+        Assert.Equal(1, code);
+        Assert.Contains("synth needs a GL device to render: No EGL display for headless OpenGL", err);
         Assert.False(File.Exists(Path.Combine(dir.Path, SynthGenerator.AnnotationsName)));
     }
 }
