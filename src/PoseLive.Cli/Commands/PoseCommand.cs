@@ -22,11 +22,12 @@ internal static class PoseCommand
         var model = new Option<string>("--model") { Description = $"Pose model (installed: {InstalledModels.Names("pose")}). The default is the accurate one; annotate and run default to the fast movenet-lightning.", DefaultValueFactory = _ => "movenet-thunder" };
         var detector = new Option<string>("--detector") { Description = "Person detector model.", DefaultValueFactory = _ => "centernet" };
         var threshold = new Option<float>("--det-threshold") { Description = "Minimum detector score.", DefaultValueFactory = _ => 0.3f }.Between(0, 1);
+        var kptThreshold = new Option<float>("--kpt-threshold") { Description = "Draw and count keypoints at least this confident.", DefaultValueFactory = _ => 0.3f }.Between(0, 1);
         var dir = new Option<string?>("--models") { Description = "Models folder." };
         var device = DeviceOption.Create();
         var command = new Command("pose", "Detect people on images and estimate their keypoints; write COCO results JSON and overlay PNGs.")
         {
-            image, outJson, render, model, detector, threshold, dir, device,
+            image, outJson, render, model, detector, threshold, kptThreshold, dir, device,
         };
         command.SetAction(parse =>
         {
@@ -41,6 +42,7 @@ internal static class PoseCommand
             var (poseCard, posePath) = ModelZoo.Find(directory, parse.GetRequiredValue(model), "pose");
             using var det = new CenterNetDetector(detCard, detPath, inference, scoreThreshold: parse.GetValue(threshold), classes: poseCard.DetectorClassIds(detCard));
             using var estimator = PoseEstimators.Create(poseCard, posePath, inference);
+            float minScore = parse.GetValue(kptThreshold);
             string subject = poseCard.PosedClasses()[0], subjects = subject == "person" ? "people" : subject + "s";
             var results = new List<CocoResult>();
             int failed = 0;
@@ -58,9 +60,9 @@ internal static class PoseCommand
                     for (int i = 0; i < people.Count; i++)
                     {
                         var p = people[i];
-                        int confident = p.Keypoints.Count(k => !k.IsMissing && k.Score >= 0.3f);
-                        output.WriteLine(string.Format(inv, "  {9} {0}: box ({1:0},{2:0},{3:0}x{4:0}) detector {5:0.00}, pose score {6:0.00}, {7}/{8} keypoints ≥ 0.3",
-                            i, Messages.Display(p.Box.X), Messages.Display(p.Box.Y), p.Box.Width, p.Box.Height, p.BoxScore, p.Score, confident, p.Keypoints.Length, subject));
+                        int confident = p.Keypoints.Count(k => !k.IsMissing && k.Score >= minScore);
+                        output.WriteLine(string.Format(inv, "  {9} {0}: box ({1:0},{2:0},{3:0}x{4:0}) detector {5:0.00}, pose score {6:0.00}, {7}/{8} keypoints ≥ {10:0.##}",
+                            i, Messages.Display(p.Box.X), Messages.Display(p.Box.Y), p.Box.Width, p.Box.Height, p.BoxScore, p.Score, confident, p.Keypoints.Length, subject, minScore));
                     }
                     results.AddRange(people.Select(p => new CocoResult(n + 1, 1, Triplets(p.Keypoints), p.Score) { Box = p.Box }));
                     if (parse.GetValue(render) is string png)
@@ -71,7 +73,7 @@ internal static class PoseCommand
                             png = Path.Combine(png, Path.GetFileNameWithoutExtension(path) + ".png");
                         }
                         var pixels = frame.Plane(0).ToArray();
-                        new CpuOverlay(estimator.Schema).Draw(pixels, frame.Width, frame.Height, frame.Stride, people);
+                        new CpuOverlay(estimator.Schema) { MinScore = minScore }.Draw(pixels, frame.Width, frame.Height, frame.Stride, people);
                         PngImage.Write(png, pixels, frame.Stride, frame.Width, frame.Height, PixelFormat.Rgb24);
                         output.WriteLine($"  overlay: {png}");
                     }
