@@ -26,9 +26,17 @@ public sealed record SynthRecord
 
     public string ToJson() => JsonSerializer.Serialize(this, s_json);
 
+    /// <summary>A journal line's record, or null for a line that is cut, malformed or inconsistent (resuming stops there).</summary>
     public static SynthRecord? Parse(string line)
     {
-        try { return JsonSerializer.Deserialize<SynthRecord>(line, s_json); }
+        SynthRecord? r;
+        try { r = JsonSerializer.Deserialize<SynthRecord>(line, s_json); }
         catch (JsonException) { return null; }
+        int k3 = 3 * HorseLandmarks.Count;
+        bool ok = r is not null && r.Index >= 0 && r.Width > 0 && r.Height > 0 && r.Box is { Length: 4 } && r.Projected is { Length: var p } && p == k3
+            && (r.Keypoints is null || r.Keypoints.Length == k3) && r.NumKeypoints is >= 0 and <= HorseLandmarks.Count && r.Area >= 0
+            && !string.IsNullOrEmpty(r.FileName) && !Path.IsPathRooted(r.FileName) && !r.FileName.Contains("..", StringComparison.Ordinal)
+            && r.Box.Concat(r.Projected).Concat(r.Keypoints ?? []).All(float.IsFinite);
+        return ok ? r : null;
     }
 }

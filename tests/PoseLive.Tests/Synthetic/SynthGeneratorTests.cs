@@ -167,4 +167,18 @@ public class SynthGeneratorTests
         Assert.Contains("synth needs a GL device to render: No EGL display for headless OpenGL", err);
         Assert.False(File.Exists(Path.Combine(dir.Path, SynthGenerator.AnnotationsName)));
     }
+
+    [Fact]
+    public void A_journal_line_that_is_cut_malformed_or_inconsistent_is_not_resumed_from()
+    {
+        var good = new SynthRecord { Index = 0, FileName = "images/000000.jpg", Width = 640, Height = 480, Gait = "walk", Projected = new float[54], Box = [1, 2, 3, 4], Keypoints = new float[54] };
+        Assert.NotNull(SynthRecord.Parse(good.ToJson()));
+        Assert.Null(SynthRecord.Parse(good.ToJson()[..40]));
+        Assert.Null(SynthRecord.Parse(good.ToJson().Replace("\"bbox\":[1,2,3,4]", "\"bbox\":[1]")));
+        Assert.Null(SynthRecord.Parse((good with { Projected = new float[3] }).ToJson()));
+        Assert.Null(SynthRecord.Parse((good with { FileName = "../../etc/passwd" }).ToJson()));
+        Assert.Null(SynthRecord.Parse((good with { FileName = "/etc/passwd" }).ToJson()));
+        Assert.Null(SynthRecord.Parse("{}"));
+        Assert.Null(SynthRecord.Parse("null"));
+    }
 }
