@@ -81,9 +81,21 @@ public static class FuzzSeeds
         ["pth"] = [Pth()],
         ["modelcard"] = [.. ModelZoo.Definitions.Take(2).Select(c => Utf8(c.ToJson()))],
         ["journal"] = [Journal(0, "0/1", 0, 1)],
+        ["synth-journal"] = [SynthJournal()],
         ["merge"] = [FuzzTargets.Join(ShardDataset(0), Journal(0, "0/2", 0, 1), ShardDataset(1), Journal(1, "1/2", 1, 1))],
         ["onnx"] = [Onnx()],
     };
+
+    /// <summary>Two synth journal records as PoseLive writes them (one labelled still, one unlabelled clip frame).</summary>
+    public static byte[] SynthJournal()
+    {
+        var projected = Enumerable.Range(0, 54).Select(i => (float)(i * 7 % 300)).ToArray();
+        var keypoints = Enumerable.Range(0, 54).Select(i => i % 3 == 2 ? (i % 2 == 0 ? 2f : 0f) : (float)(i * 5 % 200)).ToArray();
+        var a = new PoseLive.Synthetic.SynthRecord { Index = 0, FileName = "images/000000.jpg", Width = 640, Height = 480, Gait = "trot", Attempts = 1,
+            Keypoints = keypoints, Projected = projected, NumKeypoints = 9, Box = [10, 20, 300, 200], Area = 41000 };
+        var b = a with { Index = 1, FileName = "images/clip0000_00001.jpg", VideoId = 0, FrameIndex = 1, Keypoints = null };
+        return Utf8(a.ToJson() + "\n" + b.ToJson() + "\n");
+    }
 
     /// <summary>Writes DIR/TARGET/seed-N for every target.</summary>
     public static void Write(string directory)

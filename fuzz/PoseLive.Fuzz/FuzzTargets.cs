@@ -13,7 +13,7 @@ namespace PoseLive.Fuzz;
 /// </summary>
 public sealed record FuzzTarget(string Name, string Description, Action<byte[], string> Run, Type[] Documented);
 
-/// <summary>The harnesses: COCO datasets and results, TF.js models, .pth checkpoints, model cards, journals, shard merge, ONNX load.</summary>
+/// <summary>The harnesses: COCO datasets and results, TF.js models, .pth checkpoints, model cards, journals (annotate's and synth's), shard merge, ONNX load.</summary>
 public static class FuzzTargets
 {
     /// <summary>Multi-file inputs are split on this line.</summary>
@@ -48,6 +48,13 @@ public static class FuzzTargets
             FrameJournal.ReadSettings(path);
             FrameJournal.Read(path);
         }, [typeof(InvalidDataException)]),
+        new("synth-journal", "SynthRecord.Parse per line (synth's resume input), then the COCO dataset the records make, written and read back", (data, dir) =>
+        {
+            var records = System.Text.Encoding.UTF8.GetString(data).Split('\n').Select(PoseLive.Synthetic.SynthRecord.Parse).OfType<PoseLive.Synthetic.SynthRecord>().ToList();
+            var path = Path.Combine(dir, "annotations.json");
+            CocoWriter.WriteGroundTruth(path, PoseLive.Synthetic.SynthGenerator.Dataset(records));
+            CocoReader.ReadGroundTruth(path);
+        }, []),
         new("merge", "ShardMerger.Merge: shard 0 dataset, its journal, shard 1 dataset, its journal", (data, dir) =>
         {
             var parts = Split(data, 4);
