@@ -165,6 +165,7 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
                     ValidationSeconds = valClock.Elapsed.TotalSeconds, AP = result.Coco.AP, AP50 = result.Coco.AP50, AP75 = result.Coco.AP75, AR = result.Coco.AR,
                     Pck05 = result.Pck05.Accuracy, Pck10 = result.Pck10.Accuracy, Best = best,
                     Pck05PerKeypoint = train.Schema.Keypoints.Select((name, j) => (name, j)).ToDictionary(p => p.name, p => result.Pck05.PerKeypoint[p.j]),
+                    Pck10PerKeypoint = train.Schema.Keypoints.Select((name, j) => (name, j)).ToDictionary(p => p.name, p => result.Pck10.PerKeypoint[p.j]),
                 };
             }
             state = state with { Epoch = epoch + 1, Batch = 0, GlobalStep = step, EpochLossSum = 0, EpochSteps = 0 };

@@ -23,6 +23,7 @@ public sealed record EpochRecord
     [JsonPropertyName("PCK@0.05")] public double? Pck05 { get; init; }
     [JsonPropertyName("PCK@0.1")] public double? Pck10 { get; init; }
     [JsonPropertyName("PCK@0.05_per_keypoint")] public Dictionary<string, double>? Pck05PerKeypoint { get; init; }
+    [JsonPropertyName("PCK@0.1_per_keypoint")] public Dictionary<string, double>? Pck10PerKeypoint { get; init; }
     [JsonPropertyName("best")] public bool Best { get; init; }
 }
 
@@ -87,5 +88,8 @@ public sealed class TrainingRecords(string directory)
         if (last.Pck05PerKeypoint is { Count: > 0 } perKeypoint)
             Records.TrainingPlots.Bars(Path.Combine(directory, "pck_per_keypoint.png"), string.Format(CultureInfo.InvariantCulture, "PCK@0.05 per keypoint (epoch {0})", last.Epoch),
                 perKeypoint.Keys.ToArray(), perKeypoint.Values.Select(v => double.IsNaN(v) ? 0 : v).ToArray(), "PCK@0.05");
+        if (last.Pck10PerKeypoint is { Count: > 0 } perKeypoint10)
+            Records.TrainingPlots.Bars(Path.Combine(directory, "pck10_per_keypoint.png"), string.Format(CultureInfo.InvariantCulture, "PCK@0.1 per keypoint (epoch {0})", last.Epoch),
+                perKeypoint10.Keys.ToArray(), perKeypoint10.Values.Select(v => double.IsNaN(v) ? 0 : v).ToArray(), "PCK@0.1");
     }
 }
