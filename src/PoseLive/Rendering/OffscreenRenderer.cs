@@ -37,7 +37,6 @@ public sealed class OffscreenRenderer : IDisposable
             _readbacks = [new GlReadback(gl, width, height), new GlReadback(gl, width, height)];
             _pixels = new byte[width * height * 4];
             GlError.Check(gl, "creating the offscreen target");
-            Renderer = gl.GetStringS(StringName.Renderer);
         }
         finally
         {
@@ -48,7 +47,7 @@ public sealed class OffscreenRenderer : IDisposable
     public int Width { get; }
     public int Height { get; }
     /// <summary>The GL renderer string (e.g. llvmpipe).</summary>
-    public string Renderer { get; } = "";
+    public string Renderer => _context.Renderer;
 
     /// <summary>
     /// Renders <paramref name="frame"/> with <paramref name="scene"/>; when the previous frame's pixels are

@@ -51,7 +51,6 @@ public sealed class SynthRenderer : IDisposable
             Attribute(gl, _markerVao.Id, 1, 1, 3);
             gl.VertexArrayBindingDivisor(_markerVao.Id, 0, 1);
             GlError.Check(gl, "creating the synthetic renderer");
-            Renderer = gl.GetStringS(StringName.Renderer);
         }
         finally
         {
@@ -62,7 +61,7 @@ public sealed class SynthRenderer : IDisposable
     public int Width { get; }
     public int Height { get; }
     /// <summary>The GL renderer string (e.g. llvmpipe).</summary>
-    public string Renderer { get; } = "";
+    public string Renderer => _context.Renderer;
 
     private static void Attribute(GL gl, uint vao, uint location, int size, int offsetFloats, uint binding = 0)
     {

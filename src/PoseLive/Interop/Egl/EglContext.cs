@@ -20,7 +20,11 @@ internal sealed unsafe class EglContext : IDisposable
         _context = context;
         Gl = gl;
         EglVersion = version;
+        Renderer = gl.GetStringS(StringName.Renderer);
     }
+
+    /// <summary>The GL renderer string (e.g. llvmpipe).</summary>
+    public string Renderer { get; }
 
     /// <summary>The context's GL entry points (Silk.NET), valid while the context is current.</summary>
     public GL Gl { get; }
