@@ -1,4 +1,5 @@
 using System.Numerics;
+using PoseLive.Pose;
 using static PoseLive.Synthetic.HorseBones;
 
 namespace PoseLive.Synthetic;
@@ -23,7 +24,7 @@ public sealed class HorseMotion
     public HorseMotion(Gait gait, Random random)
     {
         Gait = gait;
-        float N(double sigma) => (float)(sigma * Gaussian(random));
+        float N(double sigma) => (float)(sigma * random.NextGaussian());
         for (int b = 1; b < Count; b++)
         {
             bool leg = b >= LeftScapula;
@@ -183,11 +184,4 @@ public sealed class HorseMotion
     }
 
     private static double Fraction(double x) => x - Math.Floor(x);
-
-    /// <summary>A standard normal draw (Box–Muller) from <paramref name="random"/>.</summary>
-    public static double Gaussian(Random random)
-    {
-        double u1 = 1.0 - random.NextDouble(), u2 = random.NextDouble();
-        return Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(Math.Tau * u2);
-    }
 }

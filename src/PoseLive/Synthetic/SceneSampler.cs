@@ -48,7 +48,7 @@ public sealed class SceneSampler(SynthOptions options, int textures)
         // camera: around the animal's centre
         var scenery = clip ? rng : Rng(StreamImage, index, 1000 + attempt);
         var camRng = clip ? rng : Rng(StreamImage, index, 2000 + attempt);
-        var centre = Centre(posed, mesh);
+        var centre = Centre(posed);
         double azimuth = camRng.NextDouble() * 360, elevation = Lerp(camRng, options.MinElevation, options.MaxElevation);
         double fill = Lerp(camRng, options.MinFill, options.MaxFill);
         float jx = (float)(camRng.NextDouble() * 2 - 1), jy = (float)(camRng.NextDouble() * 2 - 1);
@@ -98,7 +98,7 @@ public sealed class SceneSampler(SynthOptions options, int textures)
     }
 
     // the animal's middle: the mean of its landmarks
-    private static Vector3 Centre(PosedHorse posed, HorseMesh mesh)
+    private static Vector3 Centre(PosedHorse posed)
     {
         var sum = Vector3.Zero;
         foreach (var p in posed.Landmarks) sum += p;

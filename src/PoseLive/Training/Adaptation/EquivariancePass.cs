@@ -1,3 +1,4 @@
+using PoseLive.Pose;
 using PoseLive.Pose.Geometry;
 
 namespace PoseLive.Training.Adaptation;
@@ -18,8 +19,8 @@ public readonly record struct EquivariancePass(double Scale, double Rotation)
         var passes = new EquivariancePass[count];
         passes[0] = Identity;
         for (int i = 1; i < count; i++)
-            passes[i] = new EquivariancePass(Math.Clamp(1 + scaleSigma * Gaussian(random), scaleMin, scaleMax),
-                Math.Clamp(rotationSigma * Gaussian(random), -rotationLimit, rotationLimit));
+            passes[i] = new EquivariancePass(Math.Clamp(1 + scaleSigma * random.NextGaussian(), scaleMin, scaleMax),
+                Math.Clamp(rotationSigma * random.NextGaussian(), -rotationLimit, rotationLimit));
         return passes;
     }
 
@@ -34,9 +35,4 @@ public readonly record struct EquivariancePass(double Scale, double Rotation)
     public Affine2D IdentityToPass(TopDownCrop identity, int width, int height) =>
         Apply(identity).StandardTransform(width, height).After(identity.StandardTransform(width, height).Inverse());
 
-    private static double Gaussian(Random random)
-    {
-        double u1 = 1.0 - random.NextDouble(), u2 = random.NextDouble();
-        return Math.Sqrt(-2 * Math.Log(u1)) * Math.Cos(Math.Tau * u2);
-    }
 }
