@@ -34,6 +34,7 @@ public static class PoseLiveCli
             DatasetCommand.Create(),
             SynthCommand.Create(),
             SynthCheckCommand.Create(),
+            FinetuneCommand.Create(),
         };
         // --version prints PoseLive's version (the default reads the entry assembly, wrong when hosted).
         foreach (var option in root.Options.OfType<VersionOption>()) option.Action = new PrintVersion();
@@ -70,7 +71,7 @@ public static class PoseLiveCli
             return parse.InvokeAsync(new InvocationConfiguration
             {
                 EnableDefaultExceptionHandler = false, Output = output, Error = error,
-                ProcessTerminationTimeout = args.Length > 0 && args[0] == "train" ? TimeSpan.FromMinutes(10) : TimeSpan.FromSeconds(30), // a big net's training step can take a minute
+                ProcessTerminationTimeout = args.Length > 0 && args[0] is "train" or "finetune" ? TimeSpan.FromMinutes(10) : TimeSpan.FromSeconds(30), // a big net's training step can take a minute
             }).GetAwaiter().GetResult();
         }
         catch (Commands.UsageException e)

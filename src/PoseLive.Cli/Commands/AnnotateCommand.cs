@@ -15,6 +15,7 @@ internal static class AnnotateCommand
         var videos = new Argument<string[]>("videos") { Description = "Video files to annotate; a folder stands for the videos in it, a quoted glob (\"clips/*.mp4\") for the files it matches.", Arity = ArgumentArity.OneOrMore };
         var outDir = new Option<string>("--out") { Description = "Output folder.", DefaultValueFactory = _ => "out" }.WritableDirectory();
         var model = new Option<string>("--model") { Description = $"Pose model (installed: {InstalledModels.Names("pose")}). The default is the fast one; `pose` on stills defaults to the accurate movenet-thunder.", DefaultValueFactory = _ => "movenet-lightning" };
+        var animal = AnimalOption.Create();
         var detector = new Option<string>("--detector") { Description = "Person detector model.", DefaultValueFactory = _ => "centernet" };
         var interval = new Option<int>("--detector-interval") { Description = "Run the detector every N frames; in between, boxes follow the keypoints.", DefaultValueFactory = _ => 5 }.AtLeast(1);
         var detThreshold = new Option<float>("--det-threshold") { Description = "Minimum detector score for a person.", DefaultValueFactory = _ => 0.3f }.Between(0, 1);
@@ -35,7 +36,7 @@ internal static class AnnotateCommand
         var device = DeviceOption.Create();
         var command = new Command("annotate", "Annotate videos offline: detect, estimate, track and smooth people; write COCO keypoint JSON (with track ids), COCO results and per-frame JSON Lines.")
         {
-            videos, outDir, model, detector, interval, detThreshold, kptThreshold, format, shard, resume, overwrite, maxFrames, threads, dir, render, device,
+            videos, outDir, model, animal, detector, interval, detThreshold, kptThreshold, format, shard, resume, overwrite, maxFrames, threads, dir, render, device,
         };
         shard.Validators.Add(r =>
         {
@@ -57,7 +58,7 @@ internal static class AnnotateCommand
             {
                 OutputDirectory = parse.GetRequiredValue(outDir),
                 ModelsDirectory = parse.GetValue(dir) ?? PoseLive.Models.ModelZoo.DefaultDirectory(),
-                PoseModel = parse.GetRequiredValue(model),
+                PoseModel = AnimalOption.PoseModel(parse, model, animal, parse.GetValue(dir) ?? PoseLive.Models.ModelZoo.DefaultDirectory()).Card.Name,
                 DetectorModel = parse.GetRequiredValue(detector),
                 DetectorInterval = parse.GetValue(interval),
                 DetectorThreshold = parse.GetValue(detThreshold),

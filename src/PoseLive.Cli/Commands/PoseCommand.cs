@@ -20,6 +20,7 @@ internal static class PoseCommand
         var outJson = new Option<string?>("--out") { Description = "Write COCO keypoint results JSON here (several images: one file, image_id = the image's place in the list, from 1)." }.WritableFile();
         var render = new Option<string?>("--render") { Description = "Write the image with boxes and skeletons drawn as PNG here (several images: a folder, NAME.png each)." };
         var model = new Option<string>("--model") { Description = $"Pose model (installed: {InstalledModels.Names("pose")}). The default is the accurate one; annotate and run default to the fast movenet-lightning.", DefaultValueFactory = _ => "movenet-thunder" };
+        var animal = AnimalOption.Create();
         var detector = new Option<string>("--detector") { Description = "Person detector model.", DefaultValueFactory = _ => "centernet" };
         var threshold = new Option<float>("--det-threshold") { Description = "Minimum detector score.", DefaultValueFactory = _ => 0.3f }.Between(0, 1);
         var kptThreshold = new Option<float>("--kpt-threshold") { Description = "Draw and count keypoints at least this confident.", DefaultValueFactory = _ => 0.3f }.Between(0, 1);
@@ -27,7 +28,7 @@ internal static class PoseCommand
         var device = DeviceOption.Create();
         var command = new Command("pose", "Detect people on images and estimate their keypoints; write COCO results JSON and overlay PNGs.")
         {
-            image, outJson, render, model, detector, threshold, kptThreshold, dir, device,
+            image, outJson, render, model, animal, detector, threshold, kptThreshold, dir, device,
         };
         command.SetAction(parse =>
         {
@@ -39,7 +40,7 @@ internal static class PoseCommand
             var inference = DeviceOption.Apply(parse, device, InferenceOptions.Default, error);
             var directory = parse.GetValue(dir) ?? ModelZoo.DefaultDirectory();
             var (detCard, detPath) = ModelZoo.Find(directory, parse.GetRequiredValue(detector), "detector");
-            var (poseCard, posePath) = ModelZoo.Find(directory, parse.GetRequiredValue(model), "pose");
+            var (poseCard, posePath) = AnimalOption.PoseModel(parse, model, animal, directory);
             using var det = new CenterNetDetector(detCard, detPath, inference, scoreThreshold: parse.GetValue(threshold), classes: poseCard.DetectorClassIds(detCard));
             using var estimator = PoseEstimators.Create(poseCard, posePath, inference);
             float minScore = parse.GetValue(kptThreshold);

@@ -19,6 +19,7 @@ internal static class RunCommand
         var camera = new Option<int?>("--camera") { Description = "Camera index (/dev/videoN)." };
         var format = new Option<string?>("--format", "-f") { Description = "Input format by name (e.g. lavfi, video4linux2)." };
         var realtime = new Option<bool>("--realtime") { Description = "Release file frames at their timestamps, like a live camera." };
+        var animal = AnimalOption.Create();
         var model = new Option<string>("--model") { Description = $"Pose model (installed: {InstalledModels.Names("pose")}). The default is the fast one; `pose` on stills defaults to the accurate movenet-thunder.", DefaultValueFactory = _ => "movenet-lightning" };
         var interval = new Option<int>("--detector-interval") { Description = "Run the detector every N frames (and early when a person is lost).", DefaultValueFactory = _ => 5 }.AtLeast(1);
         var detThreshold = new Option<float>("--det-threshold") { Description = "Minimum detector score for a person.", DefaultValueFactory = _ => 0.3f }.Between(0, 1);
@@ -33,7 +34,7 @@ internal static class RunCommand
         var statsInterval = new Option<int>("--stats-interval") { Description = "Seconds between --stats samples.", DefaultValueFactory = _ => 10 }.AtLeast(1);
         var command = new Command("run", "Run the live pipeline on a source (drop-oldest under load) and print fps, latency and drops every second; optionally in a window.")
         {
-            sourceArg, camera, format, realtime, model, interval, detThreshold, kptThreshold, jsonl, seconds, dir, window, screenshot, device, stats, statsInterval,
+            sourceArg, camera, format, realtime, model, animal, interval, detThreshold, kptThreshold, jsonl, seconds, dir, window, screenshot, device, stats, statsInterval,
         };
         camera.Validators.Add(r => { if (OptionChecks.Get<int?>(r) is int i && i < 0) r.AddError($"--camera: must be 0 or more (got {i})"); });
         command.Validators.Add(r =>
@@ -54,8 +55,8 @@ internal static class RunCommand
                 : VideoSource.Open(parse.GetRequiredValue(sourceArg)!,
                     new VideoSourceOptions { InputFormat = parse.GetValue(format), RealTime = parse.GetValue(realtime) });
             var (detCard, detPath) = ModelZoo.Find(directory, "centernet", "detector");
-            var (poseCard, posePath) = ModelZoo.Find(directory, parse.GetRequiredValue(model), "pose");
-            using var detector = new CenterNetDetector(detCard, detPath, inference, parse.GetValue(detThreshold));
+            var (poseCard, posePath) = AnimalOption.PoseModel(parse, model, animal, directory);
+            using var detector = new CenterNetDetector(detCard, detPath, inference, parse.GetValue(detThreshold), poseCard.DetectorClassIds(detCard));
             using var estimator = PoseEstimators.Create(poseCard, posePath, inference);
             var pipeline = new PosePipeline(detector, estimator, new PipelineOptions { Mode = PipelineMode.Live, DetectorInterval = parse.GetValue(interval) });
             using var journal = parse.GetValue(jsonl) is string path ? FrameJournal.OpenForAppend(path, resume: false) : null;

@@ -28,10 +28,11 @@ internal static class SynthCommand
         var masks = new Option<bool>("--masks") { Description = "Also write each image's silhouette mask (masks/NAME.png)." };
         var format = new Option<string>("--format") { Description = "Image format: jpg or png.", DefaultValueFactory = _ => d.Format };
         var output = new Option<string>("--out") { Description = "Output folder (images/, annotations.json, labels.jsonl, contact.png).", Required = true };
+        var videos = new Option<bool>("--videos") { Description = "With --clips: also write each clip as videos/clipNNNN.mp4 with its labels as videos/clipNNNN.coco.json (keyed like `poselive annotate` output)." };
         var overwrite = new Option<bool>("--overwrite") { Description = "Replace a dataset made with other settings in --out (the same settings resume instead)." };
         var command = new Command("synth", "Render a labelled synthetic animal dataset: a procedural horse, skinned and animated, drawn headless with OpenGL; COCO keypoint JSON (quadruped18) with exact labels.")
         {
-            animal, count, size, style, shapes, gaits, clips, clipSeconds, fps, backgrounds, seed, fov, minVisible, perAnimal, masks, format, output, overwrite,
+            animal, count, size, style, shapes, gaits, clips, clipSeconds, fps, backgrounds, seed, fov, minVisible, perAnimal, masks, format, output, overwrite, videos,
         };
         command.SetAction(async (parse, cancel) =>
         {
@@ -41,6 +42,7 @@ internal static class SynthCommand
             var options = Options(parse, animal, count, size, style, shapes, gaits, clips, clipSeconds, fps, backgrounds, seed, fov, minVisible, perAnimal, format) with { Masks = parse.GetValue(masks) };
             string outDir = parse.GetRequiredValue(output);
             if (OutputPaths.WhyNotWritableDirectory(outDir) is string why) throw new UsageException($"--out: {why}");
+            if (parse.GetValue(videos) && options.Clips == 0) throw new UsageException("--videos needs --clips");
             stdout.WriteLine(string.Format(CultureInfo.InvariantCulture, "synth: {0} {1} {2}, {3}x{4}, {5} style, {6} shapes, seed {7} → {8}",
                 options.Total, options.Clips > 0 ? $"frames in {options.Clips} clips of" : "images of", "horses", options.Width, options.Height,
                 options.Style.ToString().ToLowerInvariant(), options.Shapes.ToString().ToLowerInvariant(), options.Seed, outDir));
@@ -72,6 +74,11 @@ internal static class SynthCommand
             stdout.WriteLine(string.Format(CultureInfo.InvariantCulture, "{0}: {1} images ({2} labelled{3}) in {4:F1} s, {5:F1} images/s ({6})",
                 result.Annotations, result.Images, result.Annotated, result.Resumed > 0 ? $", {result.Resumed} from the earlier run" : "", result.Seconds, result.ImagesPerSecond, result.Renderer));
             stdout.WriteLine($"contact sheet: {sheet}");
+            if (parse.GetValue(videos) && result.Images >= options.Total)
+            {
+                var written = SynthClipVideos.Write(outDir, options.Fps);
+                stdout.WriteLine($"videos: {written.Count} clips in {Path.Combine(outDir, SynthClipVideos.Folder)} (each with its labels as .coco.json)");
+            }
             if (cancel.IsCancellationRequested && result.Images < options.Total)
             {
                 stdout.WriteLine($"stopped at {result.Images} of {options.Total}: run the same command again to continue.");

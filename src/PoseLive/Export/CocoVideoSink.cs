@@ -13,7 +13,7 @@ namespace PoseLive.Export;
 /// (every <see cref="CheckpointSeconds"/> of wall time) and at completion, also after cancellation, so the
 /// files on disk are always valid and hold every frame finished by the last checkpoint.
 /// </summary>
-public sealed class CocoVideoSink(string datasetPath, string resultsPath, string videoName, KeypointSchema schema) : IFrameSink
+public sealed class CocoVideoSink(string datasetPath, string resultsPath, string videoName, KeypointSchema schema, string category = "person") : IFrameSink
 {
     private readonly List<CocoImage> _images = [];
     private readonly List<CocoAnnotation> _annotations = [];
@@ -71,7 +71,7 @@ public sealed class CocoVideoSink(string datasetPath, string resultsPath, string
 
     private void Checkpoint()
     {
-        CocoWriter.WriteGroundTruth(datasetPath, new CocoDataset(_images, _annotations, [CocoCategory.FromSchema(schema)]), Info);
+        CocoWriter.WriteGroundTruth(datasetPath, new CocoDataset(_images, _annotations, [CocoCategory.FromSchema(schema, 1, category) with { Supercategory = category == "person" ? "person" : "animal" }]), Info);
         CocoWriter.WriteResults(resultsPath, _results);
         _lastCheckpoint = Stopwatch.GetTimestamp();
     }

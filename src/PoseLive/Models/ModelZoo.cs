@@ -106,6 +106,23 @@ public static class ModelZoo
     }
 
     /// <summary>
+    /// The installed pose model for <paramref name="animal"/> (a card whose posed classes include it): an adapted one
+    /// (`poselive finetune`, "CC-SSL" in its description) before a synthetic-only one, then the most recently made.
+    /// </summary>
+    public static (ModelCard Card, string OnnxPath) ForAnimal(string directory, string animal)
+    {
+        var candidates = Installed(directory)
+            .Where(c => c.Task == "pose" && c.PosedClasses().Contains(animal, StringComparer.OrdinalIgnoreCase))
+            .OrderByDescending(c => c.Description?.Contains("CC-SSL", StringComparison.Ordinal) == true)
+            .ThenByDescending(c => c.Training?.Created, StringComparer.Ordinal)
+            .ThenBy(c => c.Name, StringComparer.Ordinal)
+            .ToList();
+        if (candidates.Count == 0)
+            throw new FileNotFoundException($"no pose model for {animal} is installed in {directory}: make one with `poselive finetune --animal {animal} --footage DIR`");
+        return Find(directory, candidates[0].Name, "pose");
+    }
+
+    /// <summary>
     /// An installed model for <paramref name="task"/> ("pose" or "detector"); a model of the other kind is refused
     /// naming what it is and the installed models that would do.
     /// </summary>

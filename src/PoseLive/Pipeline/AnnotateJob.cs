@@ -79,7 +79,7 @@ public static class AnnotateJob
 
         var (detCard, detPath) = ModelZoo.Find(o.ModelsDirectory, o.DetectorModel, "detector");
         var (poseCard, posePath) = ModelZoo.Find(o.ModelsDirectory, o.PoseModel, "pose");
-        using var detector = new CenterNetDetector(detCard, detPath, o.Inference, o.DetectorThreshold);
+        using var detector = new CenterNetDetector(detCard, detPath, o.Inference, o.DetectorThreshold, poseCard.DetectorClassIds(detCard));
         using var estimator = PoseEstimators.Create(poseCard, posePath, o.Inference);
         var device = estimator.Provider == ExecutionProvider.Cuda ? $"CUDA:{o.Inference.CudaDeviceId}" : "CPU";
         // offline: a track's first frames are written too once it is confirmed (back-fill)
@@ -100,7 +100,7 @@ public static class AnnotateJob
         long remaining = count == long.MaxValue ? long.MaxValue : Math.Max(0, count - done.Count);
 
         using var journal = FrameJournal.OpenForAppend(journalPath, resume: done.Count > 0, settings);
-        var coco = new CocoVideoSink(dataset, results, Path.GetFileName(video), estimator.Schema)
+        var coco = new CocoVideoSink(dataset, results, Path.GetFileName(video), estimator.Schema, string.Join("+", poseCard.PosedClasses()))
         {
             CheckpointSeconds = o.CheckpointSeconds,
             VisibleScore = o.KeypointThreshold,

@@ -35,7 +35,7 @@ public sealed class PipelineMetrics
         (double P50, double P99) Detect, (double P50, double P99) Pose, (double P50, double P99) Track, (double P50, double P99) EndToEnd)
     {
         public override string ToString() => string.Format(CultureInfo.InvariantCulture,
-            "{0} frame{14} in {1:F1} s ({2:F1} fps), {3} dropped, detector on {4} frame{15}, {5:F1} people/frame; latency ms p50/p99: detect {6:F1}/{7:F1}, pose {8:F1}/{9:F1}, track {10:F2}/{11:F2}, source→output {12:F1}/{13:F1}",
+            "{0} frame{14} in {1:F1} s ({2:F1} fps), {3} dropped, detector on {4} frame{15}, {5:F1} poses/frame; latency ms p50/p99: detect {6:F1}/{7:F1}, pose {8:F1}/{9:F1}, track {10:F2}/{11:F2}, source→output {12:F1}/{13:F1}",
             FramesOut, Seconds, Fps, Dropped, Detections, MeanPeople, Detect.P50, Detect.P99, Pose.P50, Pose.P99, Track.P50, Track.P99, EndToEnd.P50, EndToEnd.P99,
             FramesOut == 1 ? "" : "s", Detections == 1 ? "" : "s");
     }

@@ -17,7 +17,25 @@ public sealed record FootageCrop(int Clip, string Source, long Frame, int Track,
 }
 
 /// <summary>What the footage held: the crops, the clips searched, frames read, and the inputs skipped (named, with why).</summary>
-public sealed record FootageReport(IReadOnlyList<FootageCrop> Crops, IReadOnlyList<string> Clips, long Frames, IReadOnlyList<string> Skipped);
+public sealed record FootageReport(IReadOnlyList<FootageCrop> Crops, IReadOnlyList<string> Clips, long Frames, IReadOnlyList<string> Skipped)
+{
+    /// <summary>The files of each clip (index = <see cref="FootageCrop.Clip"/>) and whether it is a video.</summary>
+    public IReadOnlyList<FootageClip> ClipFiles { get; init; } = [];
+
+    private static readonly System.Text.Json.JsonSerializerOptions s_json = new() { WriteIndented = false };
+
+    /// <summary>Saves the report (the run folder keeps it, so a resumed run does not search the footage again).</summary>
+    public void Save(string path) => IO.AtomicFile.WriteAllBytes(path, System.Text.Json.JsonSerializer.SerializeToUtf8Bytes(this, s_json));
+
+    public static FootageReport Load(string path)
+    {
+        try { return System.Text.Json.JsonSerializer.Deserialize<FootageReport>(File.ReadAllBytes(path), s_json) ?? throw new System.Text.Json.JsonException("empty"); }
+        catch (System.Text.Json.JsonException e) { throw new FootageException($"{path}: not a footage report ({e.Message})"); }
+    }
+}
+
+/// <summary>One clip of the footage: its name, its files (one video, or an image sequence) and which of the two it is.</summary>
+public sealed record FootageClip(string Name, IReadOnlyList<string> Files, bool Video);
 
 /// <summary>
 /// Cuts unlabelled footage into animal crops for adaptation: every video, and every image sequence (the images of a folder
@@ -116,11 +134,11 @@ public sealed class FootageCrops(IPersonDetector detector, double linkIoU = 0.3,
         if (crops.Count == 0)
             throw new FootageException($"no animal found in {frames} frame{(frames == 1 ? "" : "s")} of {string.Join(", ", names.Take(5))}{(names.Count > 5 ? $" and {names.Count - 5} more" : "")}" +
                 (skipped.Count > 0 ? $" ({skipped.Count} could not be read)" : ""));
-        return new FootageReport(crops, names, frames, skipped);
+        return new FootageReport(crops, names, frames, skipped) { ClipFiles = clips.Select(c => new FootageClip(c.Name, c.Files, c.Video)).ToList() };
     }
 
     // a video's frames in order, or an image sequence's images as frames 0, 1, …
-    private static IEnumerable<(VideoFrame Frame, long Index)> Frames(IReadOnlyList<string> files, bool video)
+    internal static IEnumerable<(VideoFrame Frame, long Index)> Frames(IReadOnlyList<string> files, bool video)
     {
         if (video)
         {

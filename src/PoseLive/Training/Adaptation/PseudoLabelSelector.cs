@@ -3,7 +3,7 @@ namespace PoseLive.Training.Adaptation;
 /// <summary>
 /// Keeps the most confident share of all pseudo-label keypoints (pooled over every image and keypoint, as CC-SSL pools
 /// them): exactly round(fraction · count) keypoints, by rank, ties broken in order; kept keypoints get target weight 1,
-/// the rest 0.
+/// the rest 0. A NaN confidence (no prediction) is neither counted nor kept.
 /// </summary>
 public static class PseudoLabelSelector
 {
@@ -12,7 +12,9 @@ public static class PseudoLabelSelector
     {
         if (fraction is < 0 or > 1 || double.IsNaN(fraction)) throw new ArgumentOutOfRangeException(nameof(fraction), fraction, "a fraction in [0, 1]");
         int n = confidences.Length;
-        int keep = (int)Math.Round(fraction * n, MidpointRounding.AwayFromZero);
+        int predicted = 0;
+        foreach (var c in confidences) if (!float.IsNaN(c)) predicted++;
+        int keep = (int)Math.Round(fraction * predicted, MidpointRounding.AwayFromZero);
         var order = new int[n];
         for (int i = 0; i < n; i++) order[i] = i;
         var values = confidences.ToArray();

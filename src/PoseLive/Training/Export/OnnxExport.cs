@@ -66,7 +66,7 @@ public static class ServedModelWriter
     /// model and its card atomically into <paramref name="directory"/>; returns the card (with the ONNX file's sha256).
     /// </summary>
     public static Models.ModelCard Write(Module net, string directory, string name, Models.ModelInput input, string decoder, string keypointSchema,
-        string origin, string? description = null, Models.ModelCard.TrainingProvenance? training = null)
+        string origin, string? description = null, Models.ModelCard.TrainingProvenance? training = null, string[]? classes = null)
     {
         Directory.CreateDirectory(directory);
         var bytes = OnnxExporter.Export(net, 3, input.Height, input.Width, input.Name, "heatmaps", new Dictionary<string, string> { ["poselive.origin"] = origin });
@@ -80,7 +80,7 @@ public static class ServedModelWriter
             Input = input with { Layout = "NCHW", Dtype = "float32" },
             Outputs = new Dictionary<string, string> { ["heatmaps"] = $"[N, K, {input.Height / 4}, {input.Width / 4}] keypoint heatmaps" },
             KeypointSchema = keypointSchema,
-            Classes = keypointSchema == "quadruped18" ? ["horse"] : ["person"],   // the detector class whose boxes it poses
+            Classes = classes ?? (keypointSchema == "quadruped18" ? ["horse"] : ["person"]),   // the detector classes whose boxes it poses
             Decoder = decoder,
             HeatmapStride = 4,
             Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)),

@@ -13,7 +13,11 @@ namespace PoseLive.Training.Runs;
 /// </summary>
 public static class RunExporter
 {
-    public static ModelCard Export(string run, string name, string modelsDirectory)
+    /// <summary>
+    /// Exports the run's served checkpoint as models/NAME.onnx + card; <paramref name="description"/> replaces the default
+    /// one-line history, <paramref name="detectorClasses"/> the schema's default posed classes.
+    /// </summary>
+    public static ModelCard Export(string run, string name, string modelsDirectory, string? description = null, string[]? detectorClasses = null)
     {
         if (string.IsNullOrWhiteSpace(name) || name.IndexOfAny(Path.GetInvalidFileNameChars()) >= 0 || name.Contains('.'))
             throw new ArgumentException($"model name '{name}' must be a plain file name without dots");
@@ -34,10 +38,10 @@ public static class RunExporter
         var provenance = new ModelCard.TrainingProvenance(o.Net, Path.GetFileName(o.Train), o.Validation is null ? (o.ValidationSplit > 0 ? $"last {o.ValidationSplit:P0} of {Path.GetFileName(o.Train)}" : null) : Path.GetFileName(o.Validation),
             state.Epoch, metric, double.IsFinite(state.BestMetric) ? state.BestMetric : null, state.BestEpoch, Path.GetFullPath(run), Path.GetFileName(checkpoint), o.Codec,
             codec is Pose.Codecs.MsraHeatmapCodec m ? m.Sigma : o.Sigma ?? 2, DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
-        string description = string.Format(CultureInfo.InvariantCulture, "{0} {1}x{2} trained by poselive train on {3} for {4} epochs{5}", o.Net, o.InputHeight, o.InputWidth,
+        description ??= string.Format(CultureInfo.InvariantCulture, "{0} {1}x{2} trained by poselive train on {3} for {4} epochs{5}", o.Net, o.InputHeight, o.InputWidth,
             provenance.Dataset, state.Epoch, provenance.MetricValue is double v ? $"; best {metric} {v:F4} at epoch {state.BestEpoch}" : "");
         net.To(Training.Tensors.DType.Float32);
-        return Training.Export.ServedModelWriter.Write(net, modelsDirectory, name, input, o.Codec, schema.Name, $"poselive train ({Path.GetFileName(run)})", description, provenance);
+        return Training.Export.ServedModelWriter.Write(net, modelsDirectory, name, input, o.Codec, schema.Name, $"poselive train ({Path.GetFileName(run)})", description, provenance, detectorClasses);
     }
 
     /// <summary>The options a run was made with (its config.json).</summary>

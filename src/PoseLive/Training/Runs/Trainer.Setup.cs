@@ -35,6 +35,7 @@ public sealed partial class Trainer
         Require(o.CacheMegabytes >= 0, "--cache-mb must not be negative");
         Require(o.Metric is null or "ap" or "pck", "--metric must be ap or pck");
         Require(AugmentationPresets().Contains(o.Augmentation), $"--augment '{o.Augmentation}' must be one of {string.Join(", ", AugmentationPresets())}");
+        Require(o.PseudoWeight >= 0 && double.IsFinite(o.PseudoWeight), "--lambda must be a non-negative number");
         _ = CreateSchedule(o); // parses --schedule
     }
 

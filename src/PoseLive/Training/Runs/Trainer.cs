@@ -59,6 +59,8 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
         if (o.Validation is not null) validation = KeypointDataset.Load(o.Validation, o.ValidationImages ?? o.Images, train.Schema);
         else if (o.ValidationSplit > 0) (train, validation) = train.Split(o.ValidationSplit);
         if (train.Instances.Count == 0) throw new DatasetException($"{o.Train}: no instance with labelled keypoints to train on");
+        var pseudo = o.Pseudo is null ? null : KeypointDataset.Load(o.Pseudo, o.PseudoImages, train.Schema);
+        if (pseudo is { Instances.Count: 0 }) throw new DatasetException($"{o.Pseudo}: no pseudo-labelled keypoint kept to train on");
         string metric = o.Metric ?? (train.Schema.Name == KeypointSchema.Coco17.Name ? "ap" : "pck");
         CreateOutput(o.Output); // only once the data loaded: a bad dataset leaves nothing behind
 
@@ -72,6 +74,7 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
         {
             Schema = train.Schema.Name, Metric = metric, Train = Full(o.Train)!, Images = Full(o.Images), Validation = Full(o.Validation),
             ValidationImages = Full(o.ValidationImages), Init = Full(o.Init), Output = Full(o.Output)!,
+            Pseudo = Full(o.Pseudo), PseudoImages = Full(o.PseudoImages),
         }, new JsonSerializerOptions { WriteIndented = true });
 
         using var net = PoseNets.Create(o.Net, outputs);
@@ -98,6 +101,8 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
         }
         var sampler = new TopDownSampler(train.Schema, codec, normalization, AugmentationOptions.ByName(o.Augmentation), o.Seed);
         using var loader = new BatchLoader(train, sampler, store, o.Batch, o.Workers);
+        using var pseudoLoader = pseudo is null ? null
+            : new BatchLoader(pseudo, new TopDownSampler(train.Schema, codec, normalization, AugmentationOptions.ByName(o.Augmentation), o.Seed + 1), store, o.Batch, o.Workers);
         var validator = validation is null ? null : new PoseValidator(validation, codec, normalization, store, o.Batch, o.FlipTest);
         _observer.Started(new TrainingPlan(o.Net, net.ParameterCount, train.Instances.Count, validation?.Instances.Count ?? 0, o.Epochs, state.Epoch, state.Batch,
             loader.BatchesPerEpoch, o.Output, initReport, train.MissingImages + (validation?.MissingImages ?? 0)));
@@ -106,6 +111,10 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
         using var images = Persistent(Tensor.Zeros(o.Batch, 3, h, w));
         using var targets = Persistent(Tensor.Zeros(o.Batch, outputs, hh, hw));
         using var weights = Persistent(Tensor.Zeros(o.Batch, k));
+        var second = pseudoLoader is null ? null : new PseudoTensors(Persistent(Tensor.Zeros(o.Batch, 3, h, w)), Persistent(Tensor.Zeros(o.Batch, outputs, hh, hw)), Persistent(Tensor.Zeros(o.Batch, k)));
+        using var pseudoBatches = pseudoLoader is null ? null : Cycle(pseudoLoader, state.GlobalStep).GetEnumerator();
+        try
+        {
 
         int epochsThisRun = 0;
         for (int epoch = state.Epoch; epoch < o.Epochs; epoch++)
@@ -124,7 +133,10 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
                 {
                     lr = schedule.RateAt(epoch, step);
                     optimizer.LearningRate = lr;
-                    (loss, finite) = Step(net, optimizer, o, batch, images, targets, weights);
+                    TrainingBatch? pb = null;
+                    if (pseudoBatches is not null) pb = pseudoBatches.MoveNext() ? pseudoBatches.Current : throw new InvalidOperationException("the pseudo-label loader ended");
+                    try { (loss, finite) = Step(net, optimizer, o, batch, images, targets, weights, pb, second); }
+                    finally { if (pb is not null) pseudoLoader!.Return(pb); }
                 }
                 finally { loader.Return(batch); }
                 if (!double.IsFinite(loss) || !finite)
@@ -183,9 +195,31 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
             if (o.StopAfterEpochs is int stop && epochsThisRun >= stop && epoch + 1 < o.Epochs)
                 return new TrainingSummary(epoch + 1, true, state.BestMetric, state.BestEpoch, metric, LastPath, File.Exists(BestPath) ? BestPath : null, null, clock.Elapsed);
         }
+        }
+        finally { second?.Dispose(); }
         Models.ModelCard? exported = null;
         if (o.Export is not null) exported = RunExporter.Export(o.Output, o.Export, o.ModelsDirectory ?? Models.ModelZoo.DefaultDirectory());
         return new TrainingSummary(o.Epochs, false, state.BestMetric, state.BestEpoch, metric, LastPath, File.Exists(BestPath) ? BestPath : null, exported, clock.Elapsed);
+    }
+
+    // the persistent input tensors of the pseudo-labelled batch
+    private sealed record PseudoTensors(Tensor Images, Tensor Targets, Tensor Weights) : IDisposable
+    {
+        public void Dispose()
+        {
+            Images.Dispose();
+            Targets.Dispose();
+            Weights.Dispose();
+        }
+    }
+
+    /// <summary>The pseudo-labelled batches from optimiser step <paramref name="step"/> on, epoch after epoch (their position follows the step, so a resumed run continues it).</summary>
+    private static IEnumerable<TrainingBatch> Cycle(BatchLoader loader, long step)
+    {
+        int per = loader.BatchesPerEpoch;
+        for (long epoch = step / per; ; epoch++)
+            foreach (var b in loader.Epoch(epoch, epoch == step / per ? (int)(step % per) : 0, shuffle: true))
+                yield return b;
     }
 
     private static Tensor Persistent(Tensor t)
@@ -196,10 +230,27 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
 
     private static string Where(TrainingState s) => s.Batch == 0 ? $"after epoch {s.Epoch}" : $"epoch {s.Epoch + 1} after step {s.Batch}";
 
-    /// <summary>One optimiser step on a batch; returns the loss value and whether every weight is still finite.</summary>
-    private static (double Loss, bool WeightsFinite) Step(Module net, Optimizer optimizer, TrainingOptions o, TrainingBatch batch, Tensor images, Tensor targets, Tensor weights)
+    /// <summary>One optimiser step on a batch (and a pseudo-labelled one, CC-SSL); returns the loss value and whether every weight is still finite.</summary>
+    private static (double Loss, bool WeightsFinite) Step(Module net, Optimizer optimizer, TrainingOptions o, TrainingBatch batch, Tensor images, Tensor targets, Tensor weights,
+        TrainingBatch? pseudo = null, PseudoTensors? pseudoTensors = null)
     {
         using var scope = new DisposeScope();
+        optimizer.ZeroGrad();
+        var loss = Loss(net, o, batch, images, targets, weights);
+        if (pseudo is not null) loss = loss + Loss(net, o, pseudo, pseudoTensors!.Images, pseudoTensors.Targets, pseudoTensors.Weights) * o.PseudoWeight;
+        double value = loss.Item();
+        if (!double.IsFinite(value)) return (value, true);
+        loss.Backward();
+        optimizer.Step();
+        using (Torch.NoGrad())
+            foreach (var p in optimizer.Parameters)
+                if (!double.IsFinite(p.Sum().Item())) return (value, false); // an update overflowed: stop before it is saved
+        return (value, true);
+    }
+
+    // the batch's loss (its own forward pass, so BatchNorm sees each domain's statistics apart, as CC-SSL's two passes do)
+    private static Tensor Loss(Module net, TrainingOptions o, TrainingBatch batch, Tensor images, Tensor targets, Tensor weights)
+    {
         Tensor x, t, wt;
         if (batch.Count == batch.Capacity)
         {
@@ -216,19 +267,10 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
             t = Tensor.FromArray(batch.Targets[..(int)(n * tv)], [n, .. targets.Shape.Skip(1)]);
             wt = Tensor.FromArray(batch.Weights[..(int)(n * kv)], n, kv);
         }
-        optimizer.ZeroGrad();
         var output = net.Forward(x);
-        var loss = o.Codec == "udp" ? Losses.CombinedTargetMse(output, t, wt)
+        return o.Codec == "udp" ? Losses.CombinedTargetMse(output, t, wt)
             : o.Loss == "ohkm" ? Losses.JointsOhkmMse(output, t, wt, o.OhkmTopK)
             : Losses.JointsMse(output, t, wt);
-        double value = loss.Item();
-        if (!double.IsFinite(value)) return (value, true);
-        loss.Backward();
-        optimizer.Step();
-        using (Torch.NoGrad())
-            foreach (var p in optimizer.Parameters)
-                if (!double.IsFinite(p.Sum().Item())) return (value, false); // an update overflowed: stop before it is saved
-        return (value, true);
     }
 
     /// <summary>Validation in eval mode (running BatchNorm statistics), no autograd.</summary>

@@ -50,6 +50,15 @@ public sealed record TrainingOptions
     public string? Metric { get; init; }
     public required string Output { get; init; }
     public string? Init { get; init; }
+    /// <summary>
+    /// CC-SSL: a second, pseudo-labelled dataset (the target domain) trained beside <see cref="Train"/>; each step takes
+    /// one batch of each and the loss is MSE(train) + <see cref="PseudoWeight"/>·MSE(pseudo). An epoch stays one pass
+    /// over <see cref="Train"/>; the pseudo batches cycle.
+    /// </summary>
+    public string? Pseudo { get; init; }
+    public string? PseudoImages { get; init; }
+    /// <summary>λ, the pseudo-label loss weight (CC-SSL: 10).</summary>
+    public double PseudoWeight { get; init; } = 10;
     public string? Export { get; init; }
     public string? ModelsDirectory { get; init; }
     /// <summary>Decoded-image cache of the loader, in MiB.</summary>

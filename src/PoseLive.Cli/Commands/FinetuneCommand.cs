@@ -1,0 +1,119 @@
+using System.CommandLine;
+using System.Globalization;
+using PoseLive.Models;
+using PoseLive.Synthetic;
+using PoseLive.Training.Adaptation;
+using PoseLive.Training.Nets;
+
+namespace PoseLive.Cli.Commands;
+
+/// <summary>`poselive finetune --animal horse --footage DIR|VIDEO…`: CC-SSL adaptation of a synthetic-trained horse model to unlabelled footage (<see cref="AnimalFinetune"/>).</summary>
+internal static class FinetuneCommand
+{
+    public static Command Create()
+    {
+        var c = new CcsslOptions { Synthetic = "", Footage = new FootageReport([], [], 0, []), Output = "" }; // the recipe's defaults, shown in --help
+        var s = new PseudoLabelSettings();
+        var f = new AnimalFinetuneOptions { Footage = [], ModelsDirectory = "", Ccssl = c };
+        var inv = CultureInfo.InvariantCulture;
+        var animal = new Option<string>("--animal") { Description = "Animal to adapt to (horse).", Required = true };
+        var footage = new Option<string[]>("--footage") { Description = "Unlabelled footage: videos, image sequences (NAME_0001.jpg …) or folders of them.", Required = true, AllowMultipleArgumentsPerToken = true };
+        var net = new Option<string>("--net") { Description = $"Network: {string.Join(", ", PoseNets.Names)}.", DefaultValueFactory = _ => c.Net };
+        net.AcceptOnlyFromAmong([.. PoseNets.Names]);
+        var input = new Option<string>("--input") { Description = "Input HEIGHTxWIDTH (CC-SSL: 256x256).", DefaultValueFactory = _ => $"{c.InputHeight}x{c.InputWidth}" };
+        var synthetic = new Option<string?>("--synthetic") { Description = "A labelled synthetic set (annotations.json of `poselive synth`, or its folder) instead of rendering one." };
+        var synthCount = new Option<int>("--synthetic-count") { Description = "Synthetic horses to render when no cached model exists (CC-SSL: 10000).", DefaultValueFactory = _ => f.SyntheticCount };
+        var synthStyle = new Option<string>("--synthetic-style") { Description = "Style of the rendered set: photo (real-image scenery and coats) or basic.", DefaultValueFactory = _ => "photo" };
+        synthStyle.AcceptOnlyFromAmong("photo", "basic");
+        var synthEpochs = new Option<int>("--synthetic-epochs") { Description = "Epochs of synthetic pretraining (Adam, constant lr, CC-SSL's strong augmentation).", DefaultValueFactory = _ => f.SyntheticEpochs };
+        var epochs = new Option<int>("--epochs") { Description = "Adaptation epochs (CC-SSL: 60; one epoch = one pass over the synthetic set with a pseudo-labelled batch per step).", DefaultValueFactory = _ => c.Epochs };
+        var roundEpochs = new Option<int>("--round-epochs") { Description = "Pseudo-labels are made again every K epochs (CC-SSL: 10).", DefaultValueFactory = _ => c.RoundEpochs };
+        var lambda = new Option<double>("--lambda") { Description = "λ, the weight of the pseudo-label loss (CC-SSL: 10).", DefaultValueFactory = _ => c.Lambda };
+        var lr = new Option<double>("--lr") { Description = "Learning rate (CC-SSL: RMSprop 2.5e-4).", DefaultValueFactory = _ => c.LearningRate };
+        var optimizer = new Option<string>("--optimizer") { Description = "rmsprop (CC-SSL), adam or sgd.", DefaultValueFactory = _ => c.Optimizer };
+        optimizer.AcceptOnlyFromAmong("rmsprop", "adam", "sgd");
+        var batch = new Option<int>("--batch", "-b") { Description = "Images per step from each domain (CC-SSL: 6).", DefaultValueFactory = _ => c.Batch };
+        var passes = new Option<int>("--passes") { Description = "Equivariance passes per crop: identity + random scale/rotation (CC-SSL: 5; 1 = none).", DefaultValueFactory = _ => s.Passes };
+        var noTemporal = new Option<bool>("--no-temporal") { Description = "Skip the temporal (optical-flow) check." };
+        var maxMove = new Option<double>("--flow-max-move") { Description = "Reject a flow that moved a keypoint more than this many pixels.", DefaultValueFactory = _ => s.Flow.MaxMove };
+        var decay = new Option<double>("--flow-decay") { Description = "Take the flow point when confidence now / along the flow < this; its confidence × this.", DefaultValueFactory = _ => s.Flow.Decay };
+        var cropFactor = new Option<double>("--crop-factor") { Description = "Crop = the box's longer side × this (CC-SSL's real-animal loader: 1.5).", DefaultValueFactory = _ => s.CropFactor };
+        var keepSlope = new Option<double>("--keep-slope") { Description = "Kept share of pseudo-label keypoints grows by this per epoch (CC-SSL: 0.02).", DefaultValueFactory = _ => c.Schedule.Slope };
+        var keepStart = new Option<double>("--keep-start") { Description = "Kept share at epoch 0 (CC-SSL: 0.2).", DefaultValueFactory = _ => c.Schedule.Slope * c.Schedule.Offset };
+        var keepMax = new Option<double>("--keep-max") { Description = "Largest kept share (CC-SSL: 0.8).", DefaultValueFactory = _ => c.Schedule.MaxKept };
+        var sigma = new Option<double?>("--sigma") { Description = "Target σ in heatmap pixels (default: 2 at 64 heatmap rows, scaled)." };
+        var classes = new Option<string>("--classes") { Description = "Detector classes that are the animal, comma-separated (e.g. horse,zebra).", DefaultValueFactory = _ => "horse" };
+        var detector = new Option<string>("--detector") { Description = "Detector model.", DefaultValueFactory = _ => f.Detector };
+        var detThreshold = new Option<float>("--det-threshold") { Description = "Detector score threshold.", DefaultValueFactory = _ => f.DetectorThreshold };
+        var frameStep = new Option<int>("--frame-step") { Description = "Search every Nth frame of the footage.", DefaultValueFactory = _ => 1 };
+        var threads = new Option<int>("--threads") { Description = "libtorch threads.", DefaultValueFactory = _ => c.Threads };
+        var workers = new Option<int>("--workers") { Description = "Loader workers.", DefaultValueFactory = _ => c.Workers };
+        var seed = new Option<ulong>("--seed") { Description = "Seed.", DefaultValueFactory = _ => 0 };
+        var output = new Option<string>("--out") { Description = "Run folder (checkpoints, footage.json, pseudo/round-N.json, rounds.jsonl, plots).", DefaultValueFactory = _ => Path.Combine("runs", "finetune-horse") };
+        var export = new Option<string?>("--export") { Description = "Served model name (default: NET-horse-ccssl)." };
+        var models = new Option<string?>("--models") { Description = "Models folder (the synthetic model is cached there)." };
+        var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run in --out (same labels, same rounds)." };
+        var stopAfter = new Option<int?>("--stop-after-rounds") { Description = "Stop after N rounds of this invocation (resumable).", Hidden = true };
+        var command = new Command("finetune", "Adapt a synthetic-trained horse model to unlabelled footage with CC-SSL (Mu et al. 2020): pseudo-labels checked for equivariance and over time, a rising keep threshold, synthetic + λ·pseudo loss; exports a served horse model.")
+        {
+            animal, footage, net, input, synthetic, synthCount, synthStyle, synthEpochs, epochs, roundEpochs, lambda, lr, optimizer, batch, passes, noTemporal, maxMove, decay,
+            cropFactor, keepSlope, keepStart, keepMax, sigma, classes, detector, detThreshold, frameStep, threads, workers, seed, output, export, models, resume, stopAfter,
+        };
+        // asynchronous so that System.CommandLine's Ctrl-C handler is installed; the work runs on one worker thread (libtorch's grad mode is per thread)
+        command.SetAction(async (parse, cancel) =>
+        {
+            await Task.Yield();
+            var log = parse.InvocationConfiguration.Output;
+            AnimalFinetuneOptions o;
+            try
+            {
+                var (h, w) = TrainCommand.ParseSize(parse.GetRequiredValue(input));
+                double slope = parse.GetValue(keepSlope), start = parse.GetValue(keepStart);
+                if (slope <= 0 || start is < 0 or > 1) throw new ArgumentException("--keep-slope must be positive and --keep-start in [0, 1]");
+                string? synth = parse.GetValue(synthetic);
+                if (synth is not null && Directory.Exists(synth)) synth = Path.Combine(synth, SynthGenerator.AnnotationsName);
+                var ccssl = new CcsslOptions
+                {
+                    Synthetic = "", Footage = new FootageReport([], [], 0, []), Net = parse.GetRequiredValue(net), InputHeight = h, InputWidth = w, Sigma = parse.GetValue(sigma),
+                    Epochs = parse.GetValue(epochs), RoundEpochs = parse.GetValue(roundEpochs), Lambda = parse.GetValue(lambda), LearningRate = parse.GetValue(lr),
+                    Optimizer = parse.GetRequiredValue(optimizer), Batch = parse.GetValue(batch),
+                    Schedule = new PseudoLabelSchedule(slope, start / slope, parse.GetValue(keepMax)),
+                    Labels = new PseudoLabelSettings
+                    {
+                        Passes = parse.GetValue(passes), Temporal = !parse.GetValue(noTemporal), CropFactor = parse.GetValue(cropFactor),
+                        Flow = new TemporalConsistency(parse.GetValue(maxMove), parse.GetValue(decay)),
+                    },
+                    Threads = parse.GetValue(threads), Workers = parse.GetValue(workers), Seed = parse.GetValue(seed), Output = parse.GetRequiredValue(output),
+                    StopAfterRounds = parse.GetValue(stopAfter),
+                }.Validate();
+                if (ccssl.Batch < 1) throw new ArgumentException("--batch must be at least 1");
+                if (parse.GetValue(synthCount) < 1 || parse.GetValue(synthEpochs) < 1) throw new ArgumentException("--synthetic-count and --synthetic-epochs must be at least 1");
+                Training.Runs.Trainer.Validate(new Training.Runs.TrainingOptions { Train = "", Output = "", Net = ccssl.Net, InputHeight = h, InputWidth = w, Sigma = ccssl.Sigma, Threads = ccssl.Threads, Workers = ccssl.Workers });
+                o = new AnimalFinetuneOptions
+                {
+                    Animal = parse.GetRequiredValue(animal), Footage = parse.GetRequiredValue(footage), Synthetic = synth, SyntheticCount = parse.GetValue(synthCount),
+                    SyntheticStyle = parse.GetRequiredValue(synthStyle) == "basic" ? SynthStyle.Basic : SynthStyle.Photo, SyntheticEpochs = parse.GetValue(synthEpochs),
+                    Classes = parse.GetRequiredValue(classes).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+                    Detector = parse.GetRequiredValue(detector), DetectorThreshold = parse.GetValue(detThreshold), FrameStep = parse.GetValue(frameStep),
+                    Export = parse.GetValue(export), ModelsDirectory = parse.GetValue(models) ?? ModelZoo.DefaultDirectory(), Ccssl = ccssl,
+                };
+                if (o.FrameStep < 1) throw new ArgumentException("--frame-step must be at least 1");
+                if (!string.Equals(o.Animal, "horse", StringComparison.OrdinalIgnoreCase))
+                    throw new ArgumentException($"--animal {o.Animal}: only horse has a synthetic model (and the quadruped18 schema) so far");
+            }
+            catch (ArgumentException e) { throw new UsageException(e.Message); }
+
+            var result = await Task.Run(() => new AnimalFinetune(o, log).Run(parse.GetValue(resume), cancel), CancellationToken.None);
+            if (result.Adaptation.Interrupted)
+            {
+                log.WriteLine($"stopped; {o.Ccssl.Output} keeps the checkpoint and the finished rounds: resume with the same command and --resume");
+                return PoseLiveCli.ExitFailure;
+            }
+            var last = result.Adaptation.Rounds.OrderBy(r => r.Round).LastOrDefault();
+            log.WriteLine(string.Format(inv, "done in {0:hh\\:mm\\:ss}: {1} rounds on {2} crops of {3} clips (last round kept {4:P0}); run {5}; served model {6} (models/{6}.onnx) — try `poselive annotate CLIP --model {6}`",
+                result.Elapsed, result.Adaptation.Rounds.Count, result.Footage.Crops.Count, result.Footage.Clips.Count, last?.KeptFraction ?? 0, result.Run, result.Exported?.Name));
+            return PoseLiveCli.ExitOk;
+        });
+        return command;
+    }
+}

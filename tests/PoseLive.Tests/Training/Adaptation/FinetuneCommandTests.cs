@@ -1,0 +1,124 @@
+using System.Text.Json;
+using PoseLive.Coco;
+using PoseLive.Tests.TestSupport;
+using PoseLive.Training.Adaptation;
+
+namespace PoseLive.Tests.Training.Adaptation;
+
+/// <summary>`poselive finetune --animal horse` end to end on rendered clips (tiny net, tiny input: the behaviour, not the accuracy), then `annotate --animal horse` with its model.</summary>
+[Collection("gl")]
+public class FinetuneCommandTests(FinetuneFixture data) : IClassFixture<FinetuneFixture>
+{
+    private string[] Args(string output, params string[] more) =>
+    [
+        "finetune", "--animal", "horse", "--footage", data.Videos, "--synthetic", data.Synthetic, "--net", "tiny", "--input", "32x32", "--synthetic-epochs", "1",
+        "--epochs", "2", "--round-epochs", "1", "--batch", "8", "--threads", "2", "--models", data.Models, "--out", output, .. more,
+    ];
+
+    [Fact]
+    public void Finetune_makes_a_served_horse_model_that_annotate_uses_and_an_interrupted_run_resumes()
+    {
+        using var dir = new TestData.TempDir();
+        var run = dir.File("run");
+        // interrupted after the first round: a checkpoint and the round's labels stay
+        var (code, output, error) = CliRunner.Run(Args(run, "--export", "horse-e2e", "--stop-after-rounds", "1"));
+        Assert.True(code == 1, output + error);
+        Assert.Contains("resume with the same command and --resume", output);
+        Assert.True(File.Exists(Path.Combine(run, "pseudo", "round-0.json")));
+        Assert.False(File.Exists(Path.Combine(run, "pseudo", "round-1.json")));
+        Assert.False(File.Exists(Path.Combine(data.Models, "horse-e2e.card.json")));
+        // the synthetic model was trained once and cached with a card saying how
+        var synthCard = PoseLive.Models.ModelCard.Load(Path.Combine(data.Models, "horse-synth-tiny-32x32.card.json"));
+        Assert.Contains("synthetic horses", synthCard.Description);
+        Assert.Equal("quadruped18", synthCard.KeypointSchema);
+
+        (code, output, error) = CliRunner.Run(Args(run, "--export", "horse-e2e", "--resume"));
+        Assert.True(code == 0, output + error);
+        Assert.Contains("cached: horse-synth-tiny-32x32", output);
+        Assert.DoesNotContain("[2/4] footage", output); // the footage found before is reused
+        Assert.Contains("round 2 of 2", output);
+        Assert.DoesNotContain("round 1 of 2", output); // round 1 finished before the interruption
+        var rounds = CcsslAdapter.ReadRounds(Path.Combine(run, "rounds.jsonl"));
+        Assert.Equal([0, 1], rounds.Select(r => r.Round));
+        // each round kept the schedule's share of all keypoint confidences: 20 % at epoch 0, 22 % at epoch 1 (slope 0.02)
+        Assert.Equal(Math.Round(0.20 * rounds[0].Keypoints, MidpointRounding.AwayFromZero), rounds[0].Kept);
+        Assert.Equal(Math.Round(0.22 * rounds[1].Keypoints, MidpointRounding.AwayFromZero), rounds[1].Kept);
+        var pseudo = CocoReader.ReadGroundTruth(Path.Combine(run, "pseudo", "round-1.json"));
+        Assert.Equal(rounds[1].Kept, pseudo.Annotations.Sum(a => Enumerable.Range(0, 18).Count(j => a.Keypoints[3 * j + 2] == 2)));
+
+        var card = PoseLive.Models.ModelCard.Load(Path.Combine(data.Models, "horse-e2e.card.json"));
+        Assert.Equal("quadruped18", card.KeypointSchema);
+        Assert.Equal(["horse"], card.Classes!);
+        Assert.Contains("CC-SSL", card.Description);
+
+        // annotate --animal horse picks that model, detects horses and writes the quadruped category
+        var footage = FootageReport.Load(Path.Combine(run, "footage.json"));
+        int clip = footage.Crops.GroupBy(c => c.Clip).OrderByDescending(g => g.Count()).First().Key;
+        var video = footage.ClipFiles[clip].Files[0];
+        var annotated = dir.File("annotated");
+        (code, output, error) = CliRunner.Run("annotate", video, "--animal", "horse", "--models", data.Models, "--out", annotated, "--render", dir.File("annotated/clip.mp4"));
+        Assert.True(code == 0, output + error);
+        var name = Path.GetFileNameWithoutExtension(video);
+        var coco = CocoReader.ReadGroundTruth(Path.Combine(annotated, name + ".coco.json"));
+        Assert.Equal("horse", Assert.Single(coco.Categories).Name);
+        Assert.Equal(18, coco.Categories[0].Keypoints.Length);
+        Assert.NotEmpty(coco.Annotations);
+        Assert.True(new FileInfo(dir.File("annotated/clip.mp4")).Length > 0);
+        // its results score against the clip's labels (eval runs; the tiny model's accuracy is not the point here)
+        (code, output, error) = CliRunner.Run("eval", "--gt", Path.Combine(Path.GetDirectoryName(video)!, name + ".coco.json"), "--dt", Path.Combine(annotated, name + ".results.json"), "--pck", "0.1");
+        Assert.True(code == 0, output + error);
+        Assert.Contains("PCK@0.1", output);
+    }
+
+    [Fact]
+    public void A_corrupt_video_among_the_footage_is_skipped_and_named()
+    {
+        using var dir = new TestData.TempDir();
+        var footage = dir.File("footage");
+        Directory.CreateDirectory(footage);
+        foreach (var f in Directory.GetFiles(data.Videos, "*.mp4")) File.Copy(f, Path.Combine(footage, Path.GetFileName(f)));
+        File.WriteAllText(Path.Combine(footage, "broken.mp4"), "not a video");
+        var args = Args(dir.File("run"), "--export", "horse-corrupt");
+        args[Array.IndexOf(args, data.Videos)] = footage;
+        var (code, output, error) = CliRunner.Run(args);
+        Assert.True(code == 0, output + error);
+        Assert.Contains("skipped", output);
+        Assert.Contains("broken.mp4", output);
+        Assert.True(File.Exists(Path.Combine(data.Models, "horse-corrupt.onnx")));
+    }
+
+    [Fact]
+    public void Footage_without_horses_is_an_error_naming_the_file_and_the_frames_searched()
+    {
+        using var dir = new TestData.TempDir();
+        var vtest = MediaFiles.Sample("vtest.avi"); // people walking: no horse
+        var args = Args(dir.File("run"), "--frame-step", "40");
+        args[Array.IndexOf(args, data.Videos)] = vtest;
+        var (code, output, error) = CliRunner.Run(args);
+        Assert.Equal(1, code);
+        Assert.Matches(@"no animal found in \d+ frames of .*vtest\.avi", error);
+        Assert.Single(error.Trim().Split('\n'));
+    }
+
+    [Fact]
+    public void A_footage_folder_without_videos_or_images_and_an_unknown_animal_are_refused_before_any_work()
+    {
+        using var dir = new TestData.TempDir();
+        var empty = dir.File("empty");
+        Directory.CreateDirectory(empty);
+        File.WriteAllText(Path.Combine(empty, "notes.txt"), "no footage here");
+        var args = Args(dir.File("run"));
+        args[Array.IndexOf(args, data.Videos)] = empty;
+        var (code, output, error) = CliRunner.Run(args);
+        Assert.Equal(1, code);
+        Assert.Contains($"{empty}: a folder with no videos or images in it", error);
+        Assert.DoesNotContain("[2/4]", output);
+
+        args = Args(dir.File("run"));
+        args[Array.IndexOf(args, "horse")] = "zebra";
+        (code, _, error) = CliRunner.Run(args);
+        Assert.Equal(2, code);
+        Assert.Contains("--animal zebra", error);
+        Assert.False(Directory.Exists(dir.File("run")));
+    }
+}
