@@ -27,7 +27,7 @@ internal static class Program
                                                    args.Length > 4 ? args[4] : "lpn50", args.Length > 5 ? int.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture) : 32,
                                                    steps: 3, rounds: 4),
                 "synth" => SynthRatio.Run(args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 400, args.Length > 3 ? args[3] : "lpn50"),
-                "ccssl" => CcsslRatio.Run(args.Length > 2 ? args[2] : Path.Combine("out", "bench-ccssl"), args.Length > 3 ? args[3] : "reduced"),
+                "ccssl" => CcsslRatio.Run(args.Length > 2 ? args[2] : Path.Combine("out", "bench-ccssl"), args.Length > 3 ? args[3] : "reduced", args.Length > 4 ? args[4] : null, args.Length > 5 ? args[5] : null),
                 "pipeline" => PipelineRatio.Run(args.Length > 2 ? args[2] : FindMedia("vtest.avi"), 795).GetAwaiter().GetResult(),
                 _ => Usage(),
             };
@@ -38,7 +38,7 @@ internal static class Program
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: PoseLive.Bench ratio decode [FILE] | ratio ort-overhead | ratio models | ratio pipeline [VTEST] | ratio render [VTEST] | ratio warp [VTEST] | ratio train [lpn50|hrnet_w32] [BATCH] [STEPS] | ratio train-data [DATASET.json [IMAGES [NET [BATCH]]]] | ratio synth [COUNT [NET]] | ratio ccssl [WORK [reduced|full|smoke]] | BenchmarkDotNet arguments");
+        Console.Error.WriteLine("usage: PoseLive.Bench ratio decode [FILE] | ratio ort-overhead | ratio models | ratio pipeline [VTEST] | ratio render [VTEST] | ratio warp [VTEST] | ratio train [lpn50|hrnet_w32] [BATCH] [STEPS] | ratio train-data [DATASET.json [IMAGES [NET [BATCH]]]] | ratio synth [COUNT [NET]] | ratio ccssl [WORK [reduced|full|smoke|cached RUN SOURCE.json]] | BenchmarkDotNet arguments");
         return 2;
     }
 

@@ -5,23 +5,24 @@ using PoseLive.Training.Benchmarks;
 namespace PoseLive.Bench.Ratios;
 
 /// <summary>
-/// `ratio ccssl [WORK [reduced|full|smoke]]`: the CC-SSL benchmark (<see cref="CcsslBenchmark"/>) in one command; the report
+/// `ratio ccssl [WORK [reduced|full|smoke|cached RUN SOURCE.json]]`: the CC-SSL benchmark (<see cref="CcsslBenchmark"/>) in one command; the report
 /// is WORK/ccssl.json and WORK/ccssl.png. A finished stage (data, footage, a row's run) is reused when run again.
 /// </summary>
 internal static class CcsslRatio
 {
-    public static int Run(string work, string scale)
+    public static int Run(string work, string scale, string? run = null, string? source = null)
     {
         var settings = scale switch
         {
+            "cached" => CcsslBenchmarkSettings.Cached(run ?? throw new ArgumentException("ratio ccssl WORK cached RUN SOURCE.json"), source ?? throw new ArgumentException("ratio ccssl WORK cached RUN SOURCE.json")),
             "full" => CcsslBenchmarkSettings.Full,
             "smoke" => CcsslBenchmarkSettings.Smoke,
             "reduced" => new CcsslBenchmarkSettings(),
-            _ => throw new ArgumentException($"scale '{scale}' must be reduced, full or smoke"),
+            _ => throw new ArgumentException($"scale '{scale}' must be reduced, cached, full or smoke"),
         };
         var inv = CultureInfo.InvariantCulture;
         var report = new CcsslBenchmark(settings, work, ModelZoo.DefaultDirectory(), Console.Out).Run();
-        Console.WriteLine($"CC-SSL benchmark ({scale}): {settings.SourceImages} source stills, {report.AdaptCrops} adaptation crops, {report.EvalInstances} labelled target frames; {settings.Net} {settings.Input}x{settings.Input}");
+        Console.WriteLine($"CC-SSL benchmark ({scale}): {report.SourceInstances} source stills, {report.AdaptCrops} adaptation crops, {report.EvalInstances} labelled target frames; {settings.Net} {settings.Input}x{settings.Input}");
         foreach (var row in report.Rows)
             Console.WriteLine(string.Format(inv, "  {0,-32} PCK@0.05 {1:F3}  PCK@0.1 {2:F3}  | {3}", row.Name, row.Pck05, row.Pck10,
                 string.Join(" ", row.Pck05PerGroup.Select(g => $"{g.Key} {g.Value:F2}"))));

@@ -50,7 +50,7 @@ public sealed class CcsslAdapter(CcsslOptions options, ITrainingObserver? observ
                 using var net = PoseNets.Create(o.Net, schema.Count * codec.ChannelsPerKeypoint);
                 string? from = File.Exists(LastPath) ? LastPath : o.Init;
                 if (from == LastPath) TrainingCheckpoint.Load(from, net, null, out _);
-                else if (from is not null) net.LoadStateDict(Checkpoints.PthReader.Read(from), strict: false);
+                else if (from is not null) net.LoadStateDict(Checkpoints.PthReader.Read(from), strict: true); // the starting model must be this net's
                 observer?.Message($"round {round + 1} of {o.Rounds}: pseudo-labelling {o.Footage.Crops.Count} crops with {(from is null ? "the untrained net" : Path.GetFileName(from))}, keeping {o.Schedule.KeptFraction(start):P0}");
                 net.Eval();
                 var labeller = new PseudoLabelRound(codec, schema, normalization, Predictor(net, codec), o.Labels with { Seed = o.Seed + 1 });

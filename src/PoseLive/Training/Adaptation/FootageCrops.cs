@@ -21,6 +21,8 @@ public sealed record FootageReport(IReadOnlyList<FootageCrop> Crops, IReadOnlyLi
 {
     /// <summary>The files of each clip (index = <see cref="FootageCrop.Clip"/>) and whether it is a video.</summary>
     public IReadOnlyList<FootageClip> ClipFiles { get; init; } = [];
+    /// <summary>Every this many frames were searched (consecutive searched frames are this far apart).</summary>
+    public int FrameStep { get; init; } = 1;
 
     private static readonly System.Text.Json.JsonSerializerOptions s_json = new() { WriteIndented = false };
 
@@ -134,7 +136,7 @@ public sealed class FootageCrops(IPersonDetector detector, double linkIoU = 0.3,
         if (crops.Count == 0)
             throw new FootageException($"no animal found in {frames} frame{(frames == 1 ? "" : "s")} of {string.Join(", ", names.Take(5))}{(names.Count > 5 ? $" and {names.Count - 5} more" : "")}" +
                 (skipped.Count > 0 ? $" ({skipped.Count} could not be read)" : ""));
-        return new FootageReport(crops, names, frames, skipped) { ClipFiles = clips.Select(c => new FootageClip(c.Name, c.Files, c.Video)).ToList() };
+        return new FootageReport(crops, names, frames, skipped) { ClipFiles = clips.Select(c => new FootageClip(c.Name, c.Files, c.Video)).ToList(), FrameStep = frameStep };
     }
 
     // a video's frames in order, or an image sequence's images as frames 0, 1, …

@@ -70,7 +70,8 @@ public sealed class PseudoLabelRound(IKeypointCodec codec, KeypointSchema schema
                         }
                         var rgb = frame.Plane(0);
                         byte[]? grey = settings.Temporal ? Grey(rgb, frame.Width, frame.Height, frame.Stride) : null;
-                        bool consecutive = previousGrey is not null && index - previousFrame <= FrameGap(wanted.Keys, previousFrame);
+                        // the temporal check needs the previous searched frame of the clip (the footage may have been searched every Nth frame)
+                        bool consecutive = previousGrey is not null && index - previousFrame <= footage.FrameStep;
                         var current = new Dictionary<int, PseudoLabel>();
                         foreach (var (crop, i) in here)
                         {
@@ -153,10 +154,7 @@ public sealed class PseudoLabelRound(IKeypointCodec codec, KeypointSchema schema
             judged > 0 ? (double)good05 / judged : null, judged > 0 ? (double)good10 / judged : null, clock.Elapsed.TotalSeconds);
     }
 
-    // consecutive = the previous searched frame of the clip (the footage may have been searched every Nth frame)
-    private static long FrameGap(IEnumerable<long> frames, long previous) => frames.Where(f => f > previous).DefaultIfEmpty(previous + 1).Min() - previous;
-
-    private int ApplyFlow(byte[] previousGrey, byte[] grey, int width, int height, PseudoLabel before, PseudoLabel label)
+    private int ApplyFlow(byte[] previousGrey, byte[] grey, int width, int height, PseudoLabel previous, PseudoLabel label)
     {
         int k = schema.Count;
         var previousPoints = new (float X, float Y)[k];
@@ -165,17 +163,19 @@ public sealed class PseudoLabelRound(IKeypointCodec codec, KeypointSchema schema
         var confidences = new float[k];
         for (int j = 0; j < k; j++)
         {
-            previousPoints[j] = before.Keypoints[j].IsMissing ? (float.NaN, float.NaN) : (before.Keypoints[j].X, before.Keypoints[j].Y);
-            previousConfidences[j] = before.Keypoints[j].IsMissing ? 0 : before.Confidences[j];
+            previousPoints[j] = previous.Keypoints[j].IsMissing ? (float.NaN, float.NaN) : (previous.Keypoints[j].X, previous.Keypoints[j].Y);
+            previousConfidences[j] = previous.Keypoints[j].IsMissing ? 0 : previous.Confidences[j];
             points[j] = label.Keypoints[j].IsMissing ? (0, 0) : (label.Keypoints[j].X, label.Keypoints[j].Y);
             confidences[j] = label.Keypoints[j].IsMissing ? 0 : label.Confidences[j];
         }
-        // a keypoint missing in the previous frame gives the flow nothing to carry
+        // a keypoint missing in the previous frame gives the flow nothing to carry (confidence 0)
         for (int j = 0; j < k; j++) if (float.IsNaN(previousPoints[j].X)) previousPoints[j] = (0, 0);
+        var before = ((float X, float Y)[])points.Clone();
+        var beforeConfidences = (float[])confidences.Clone();
         int replaced = settings.Flow.Apply(previousGrey, grey, width, height, previousPoints, previousConfidences, points, confidences);
         for (int j = 0; j < k; j++)
         {
-            if (confidences[j] == label.Confidences[j] && !label.Keypoints[j].IsMissing) continue;
+            if (points[j] == before[j] && confidences[j] == beforeConfidences[j]) continue; // kept: the rule changes a keypoint only by replacing it
             label.Keypoints[j] = new Keypoint(points[j].X, points[j].Y, confidences[j]);
             label.Confidences[j] = confidences[j];
         }

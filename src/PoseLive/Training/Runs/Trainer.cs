@@ -111,10 +111,8 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
         using var images = Persistent(Tensor.Zeros(o.Batch, 3, h, w));
         using var targets = Persistent(Tensor.Zeros(o.Batch, outputs, hh, hw));
         using var weights = Persistent(Tensor.Zeros(o.Batch, k));
-        var second = pseudoLoader is null ? null : new PseudoTensors(Persistent(Tensor.Zeros(o.Batch, 3, h, w)), Persistent(Tensor.Zeros(o.Batch, outputs, hh, hw)), Persistent(Tensor.Zeros(o.Batch, k)));
+        using var second = pseudoLoader is null ? null : new PseudoTensors(Persistent(Tensor.Zeros(o.Batch, 3, h, w)), Persistent(Tensor.Zeros(o.Batch, outputs, hh, hw)), Persistent(Tensor.Zeros(o.Batch, k)));
         using var pseudoBatches = pseudoLoader is null ? null : Cycle(pseudoLoader, state.GlobalStep).GetEnumerator();
-        try
-        {
 
         int epochsThisRun = 0;
         for (int epoch = state.Epoch; epoch < o.Epochs; epoch++)
@@ -195,8 +193,6 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
             if (o.StopAfterEpochs is int stop && epochsThisRun >= stop && epoch + 1 < o.Epochs)
                 return new TrainingSummary(epoch + 1, true, state.BestMetric, state.BestEpoch, metric, LastPath, File.Exists(BestPath) ? BestPath : null, null, clock.Elapsed);
         }
-        }
-        finally { second?.Dispose(); }
         Models.ModelCard? exported = null;
         if (o.Export is not null) exported = RunExporter.Export(o.Output, o.Export, o.ModelsDirectory ?? Models.ModelZoo.DefaultDirectory());
         return new TrainingSummary(o.Epochs, false, state.BestMetric, state.BestEpoch, metric, LastPath, File.Exists(BestPath) ? BestPath : null, exported, clock.Elapsed);
