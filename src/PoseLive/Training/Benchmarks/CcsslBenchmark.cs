@@ -133,7 +133,9 @@ public sealed class CcsslBenchmark(CcsslBenchmarkSettings settings, string work,
             }, cancel);
             init = Path.Combine(pretrain, "last.pth");
         }
-        rows.Add(Score("synthetic only", pretrain, init, evalJson, [], rowClock.Elapsed.TotalSeconds));
+        var synthetic = Score("synthetic only", pretrain, init, evalJson, [], rowClock.Elapsed.TotalSeconds);
+        // a cached run validated on its own (source) data: its curve is not the target's, only its score is
+        rows.Add(s.PretrainedRun is null ? synthetic : synthetic with { CurveEpochs = [0], CurvePck05 = [synthetic.Pck05] });
 
         var adaptation = new CcsslOptions
         {
