@@ -136,11 +136,10 @@ public sealed class AnimalFinetune(AnimalFinetuneOptions options, TextWriter log
         double imagesPerSecond = MeasureTraining(c);
         double render = o.Synthetic is null ? o.SyntheticCount / (o.SyntheticStyle == SynthStyle.Photo ? 24.0 : 38.0) : 0;
         double pretrain = (double)count * o.SyntheticEpochs / imagesPerSecond;
-        double crops = 0; // unknown until the footage is searched: shown per round
         double adapt = 2.0 * count * c.Epochs / imagesPerSecond;
         log.WriteLine(string.Format(Inv, "  no cached model: rendering {0} and training {1} epochs on it. On this machine ({2} cores, {3:F1} training images/s measured now) that takes about {4} to render, {5} to pretrain, then {6} to adapt{7}",
             o.Synthetic is null ? $"{o.SyntheticCount} {o.SyntheticStyle.ToString().ToLowerInvariant()}-style horses" : $"nothing ({count} images given)", o.SyntheticEpochs,
-            Environment.ProcessorCount, imagesPerSecond, Duration(render), Duration(pretrain), Duration(adapt + crops), "; later runs reuse the model"));
+            Environment.ProcessorCount, imagesPerSecond, Duration(render), Duration(pretrain), Duration(adapt), "; later runs reuse the model"));
         if (o.Synthetic is null)
         {
             var dir = Path.GetDirectoryName(data)!;

@@ -36,7 +36,7 @@ public sealed class CcsslAdapter(CcsslOptions options, ITrainingObserver? observ
         var trainingOptions = TrainingOptionsFor(o, 0, null);
         var codec = Trainer.CreateCodec(trainingOptions);
         var normalization = PoseNets.Normalization(o.Net);
-        int epoch = File.Exists(LastPath) ? EpochOf(LastPath) : 0;
+        int epoch = File.Exists(LastPath) ? TrainingCheckpoint.EpochOf(LastPath) : 0;
         TrainingSummary? training = null;
         int roundsThisRun = 0;
         for (int round = epoch / o.RoundEpochs; round < o.Rounds; round++)
@@ -53,7 +53,7 @@ public sealed class CcsslAdapter(CcsslOptions options, ITrainingObserver? observ
                 else if (from is not null) net.LoadStateDict(Checkpoints.PthReader.Read(from), strict: true); // the starting model must be this net's
                 observer?.Message($"round {round + 1} of {o.Rounds}: pseudo-labelling {o.Footage.Crops.Count} crops with {(from is null ? "the untrained net" : Path.GetFileName(from))}, keeping {o.Schedule.KeptFraction(start):P0}");
                 net.Eval();
-                var labeller = new PseudoLabelRound(codec, schema, normalization, Predictor(net, codec), o.Labels with { Seed = o.Seed + 1 });
+                var labeller = new PseudoLabelRound(codec, schema, normalization, Trainer.Predictor(net, codec.InputHeight, codec.InputWidth), o.Labels with { Seed = o.Seed + 1 });
                 var stats = labeller.Run(round, o.Footage, o.Schedule.KeptFraction(start), pseudo, truth, labelProgress, cancel);
                 rounds.RemoveAll(r => r.Round == round);
                 rounds.Add(stats);
@@ -77,22 +77,6 @@ public sealed class CcsslAdapter(CcsslOptions options, ITrainingObserver? observ
         Epochs = Math.Max(1, epochs), Batch = o.Batch, LearningRate = o.LearningRate, Optimizer = o.Optimizer, Momentum = 0, WeightDecay = 0, Schedule = "constant",
         Augmentation = o.Augmentation, Workers = o.Workers, Threads = o.Threads, Seed = o.Seed, ValidateEvery = o.RoundEpochs, Metric = "pck",
         Output = o.Output, Init = initialise ? o.Init : null, Export = export, ModelsDirectory = o.ModelsDirectory, CacheMegabytes = o.CacheMegabytes,
-    };
-
-    private static int EpochOf(string checkpoint)
-    {
-        var tree = Checkpoints.PthReader.ReadTree(checkpoint) as Dictionary<object, object?>;
-        return tree?.GetValueOrDefault("epoch") is long e ? (int)e : throw new Checkpoints.CheckpointFormatException($"{checkpoint}: not a PoseLive training checkpoint (no epoch)");
-    }
-
-    /// <summary>The net in eval mode as a batch predictor (NCHW crops → heatmaps), no autograd.</summary>
-    internal static Func<float[], int, float[]> Predictor(Modules.Module net, Pose.Codecs.IKeypointCodec codec) => (inputs, count) =>
-    {
-        using var scope = new DisposeScope();
-        using var grad = Torch.NoGrad();
-        int values = count * 3 * codec.InputHeight * codec.InputWidth;
-        using var x = Tensor.FromArray(inputs.Length == values ? inputs : inputs[..values], count, 3, codec.InputHeight, codec.InputWidth);
-        return net.Forward(x).ToFloats();
     };
 
     internal static List<PseudoLabelStats> ReadRounds(string path)

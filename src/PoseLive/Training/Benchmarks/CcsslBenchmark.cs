@@ -238,14 +238,11 @@ public sealed class CcsslBenchmark(CcsslBenchmarkSettings settings, string work,
     private void Train(TrainingOptions options, CancellationToken cancel)
     {
         bool resume = File.Exists(Path.Combine(options.Output, "last.pth"));
-        if (resume && TrainingCheckpointEpoch(options.Output) >= options.Epochs) return;
+        if (resume && TrainingCheckpoint.EpochOf(Path.Combine(options.Output, "last.pth")) >= options.Epochs) return;
         log.WriteLine($"== train {Path.GetFileName(options.Output)} ({options.Epochs} epochs{(resume ? ", resumed" : "")})");
         var summary = new Trainer(options, new Log(log)).Run(resume, cancel);
         if (summary.Interrupted) throw new OperationCanceledException();
     }
-
-    private static int TrainingCheckpointEpoch(string run) =>
-        Checkpoints.PthReader.ReadTree(Path.Combine(run, "last.pth")) is Dictionary<object, object?> t && t.GetValueOrDefault("epoch") is long e ? (int)e : 0;
 
     /// <summary>The run's last checkpoint on the evaluation clips, and its validation curve from metrics.jsonl.</summary>
     private CcsslRow Score(string name, string run, string checkpoint, string evalJson, IReadOnlyList<PseudoLabelStats> rounds, double seconds)

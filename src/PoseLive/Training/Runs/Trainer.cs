@@ -276,17 +276,21 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
         net.Eval();
         try
         {
-            return validator.Evaluate((inputs, count) =>
-            {
-                using var scope = new DisposeScope();
-                using var grad = Torch.NoGrad();
-                int values = count * 3 * h * w;
-                using var x = Tensor.FromArray(inputs.Length == values ? inputs : inputs[..values], count, 3, h, w);
-                return net.Forward(x).ToFloats();
-            }, cancellationToken);
+            var predict = Predictor(net, h, w);
+            return validator.Evaluate((inputs, count) => predict(inputs, count), cancellationToken);
         }
         finally { net.Train(); }
     }
+
+    /// <summary>The net as a batch predictor (NCHW crops of H×W → its outputs), no autograd; the caller sets eval mode.</summary>
+    internal static Func<float[], int, float[]> Predictor(Module net, int height, int width) => (inputs, count) =>
+    {
+        using var scope = new DisposeScope();
+        using var grad = Torch.NoGrad();
+        int values = count * 3 * height * width;
+        using var x = Tensor.FromArray(inputs.Length == values ? inputs : inputs[..values], count, 3, height, width);
+        return net.Forward(x).ToFloats();
+    };
 
     internal static IKeypointCodec CreateCodec(TrainingOptions o)
     {

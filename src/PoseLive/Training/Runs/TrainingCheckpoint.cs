@@ -101,5 +101,10 @@ public static class TrainingCheckpoint
         };
     }
 
+    /// <summary>The number of finished epochs a checkpoint records (without building a net for it).</summary>
+    public static int EpochOf(string path) =>
+        PthReader.ReadTree(path) is Dictionary<object, object?> root && root.GetValueOrDefault("epoch") is { } e
+            ? (int)Number(e) : throw new CheckpointFormatException($"{path}: not a PoseLive training checkpoint (no epoch)");
+
     private static long Number(object? v) => v switch { long l => l, double d => (long)d, null => 0, _ => Convert.ToInt64(v, System.Globalization.CultureInfo.InvariantCulture) };
 }
