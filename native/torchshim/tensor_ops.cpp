@@ -132,6 +132,18 @@ PL_API int pl_cat(const T *const *tensors, int count, int64_t dim, T **out) {
     *out = wrap(at::cat(list, dim));
   });
 }
+// Pads (or, with negative amounts, crops) in torch order: (last dim begin, last dim end, previous dim begin, ...).
+// mode 0 = constant `value`, 1 = reflect, 2 = edge (replicate); reflect and edge take the last two dims' four amounts.
+PL_API int pl_pad(const T *a, const int64_t *p, int n, int mode, double value, T **out) {
+  return guard([&] {
+    switch (mode) {
+      case 0: *out = wrap(at::constant_pad_nd(*a, dims(p, n), value)); return;
+      case 1: *out = wrap(at::reflection_pad2d(*a, dims(p, n))); return;
+      case 2: *out = wrap(at::replication_pad2d(*a, dims(p, n))); return;
+    }
+    throw std::invalid_argument("unknown pad mode " + std::to_string(mode));
+  });
+}
 PL_API int pl_flip(const T *a, const int64_t *d, int ndim, T **out) { return guard([&] { *out = wrap(at::flip(*a, dims(d, ndim))); }); }
 
 // Resampling and pooling (NCHW).

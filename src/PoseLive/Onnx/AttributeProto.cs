@@ -12,13 +12,13 @@ public enum AttributeType
 /// <summary>onnx.AttributeProto: one node attribute. Create through the typed factories.</summary>
 public sealed class AttributeProto : ProtoMessage
 {
-    public string Name { get; private init; } = "";
-    public AttributeType Type { get; private init; }
-    public float F { get; private init; }
-    public long I { get; private init; }
-    public string? S { get; private init; }
-    public TensorProto? T { get; private init; }
-    public GraphProto? G { get; private init; }
+    public string Name { get; internal init; } = "";
+    public AttributeType Type { get; internal init; }
+    public float F { get; internal init; }
+    public long I { get; internal init; }
+    public string? S { get; internal init; }
+    public TensorProto? T { get; internal init; }
+    public GraphProto? G { get; internal init; }
     public List<float> Floats { get; } = [];
     public List<long> Ints { get; } = [];
     public List<string> Strings { get; } = [];

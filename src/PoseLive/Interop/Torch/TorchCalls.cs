@@ -69,6 +69,11 @@ internal static unsafe class TorchCalls
         fixed (long* d = dims) return TorchError.Take(TorchNative.pl_permute(t, d, dims.Length, out var r), r, "permute");
     }
 
+    public static TensorHandle Pad(TensorHandle t, long[] pads, int mode, double value)
+    {
+        fixed (long* p = pads) return TorchError.Take(TorchNative.pl_pad(t, p, pads.Length, mode, value, out var r), r, "pad");
+    }
+
     public static TensorHandle Flip(TensorHandle t, long[] dims)
     {
         fixed (long* d = dims) return TorchError.Take(TorchNative.pl_flip(t, d, dims.Length, out var r), r, "flip");

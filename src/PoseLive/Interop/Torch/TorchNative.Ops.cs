@@ -30,6 +30,7 @@ internal static unsafe partial class TorchNative
     [LibraryImport(Lib)] public static partial int pl_narrow(TensorHandle a, long dim, long start, long length, out nint result);
     [LibraryImport(Lib)] public static partial int pl_index_select(TensorHandle a, long dim, TensorHandle index, out nint result);
     [LibraryImport(Lib)] public static partial int pl_cat(nint* tensors, int count, long dim, out nint result);
+    [LibraryImport(Lib)] public static partial int pl_pad(TensorHandle a, long* pads, int n, int mode, double value, out nint result);
     [LibraryImport(Lib)] public static partial int pl_flip(TensorHandle a, long* dims, int ndim, out nint result);
 
     [LibraryImport(Lib)] public static partial int pl_upsample_nearest2d(TensorHandle x, long outH, long outW, out nint result);

@@ -14,6 +14,15 @@ public static class Functional
         return new Tensor(new TensorHandle(r));
     }
 
+    /// <summary>2-D convolution with separate vertical and horizontal stride, padding and dilation.</summary>
+    public static Tensor Conv2d(Tensor input, Tensor weight, Tensor? bias, (int H, int W) stride, (int H, int W) padding, (int H, int W) dilation, int groups)
+    {
+        TorchError.Check(TorchNative.pl_conv2d(input.Handle, weight.Handle, bias?.Handle.DangerousGetHandle() ?? 0,
+            stride.H, stride.W, padding.H, padding.W, dilation.H, dilation.W, groups, out var r), "conv2d");
+        GC.KeepAlive(bias);
+        return new Tensor(new TensorHandle(r));
+    }
+
     /// <summary>Mean squared error (torch.nn.functional.mse_loss).</summary>
     public static Tensor MseLoss(Tensor prediction, Tensor target, Reduction reduction = Reduction.Mean) =>
         Tensor.Take(TorchNative.pl_mse_loss(prediction.Handle, target.Handle, (int)reduction, out var r), r, "mse_loss");

@@ -87,6 +87,9 @@ public sealed partial class Tensor
 
     public Tensor Flip(params long[] dims) => new(TorchCalls.Flip(Handle, dims));
 
+    /// <summary>Pads in torch order (last dim's begin and end first); negative amounts crop. Mode: constant, reflect or edge.</summary>
+    public Tensor Pad(long[] pads, PadMode mode = PadMode.Constant, double value = 0) => new(TorchCalls.Pad(Handle, pads, (int)mode, value));
+
     public static Tensor Cat(IReadOnlyList<Tensor> tensors, long dim)
     {
         if (tensors.Count == 0) throw new ArgumentException("cat needs at least one tensor", nameof(tensors));
@@ -109,3 +112,6 @@ public sealed partial class Tensor
     /// <summary>Points this tensor at <paramref name="source"/>'s data (same handle; like <c>param.data = source</c>).</summary>
     internal void SetData(Tensor source) => TorchError.Check(TorchNative.pl_set_data(Handle, source.Handle), "set_data");
 }
+
+/// <summary>How <see cref="Tensor.Pad"/> fills: a constant, the mirror image without the edge, or the edge repeated.</summary>
+public enum PadMode { Constant = 0, Reflect = 1, Edge = 2 }

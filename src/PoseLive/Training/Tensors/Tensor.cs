@@ -47,6 +47,18 @@ public sealed partial class Tensor : IDisposable
     public static Tensor FromArray(float[] data, params long[] shape) => FromSpan<float>(data, shape, DType.Float32);
     public static Tensor FromArray(double[] data, params long[] shape) => FromSpan<double>(data, shape, DType.Float64);
     public static Tensor FromArray(long[] data, params long[] shape) => FromSpan<long>(data, shape, DType.Int64);
+    public static Tensor FromArray(int[] data, params long[] shape) => FromSpan<int>(data, shape, DType.Int32);
+
+    /// <summary>A tensor of <paramref name="dtype"/> from little-endian element bytes (an ONNX initialiser's raw data).</summary>
+    internal static Tensor FromBytes(ReadOnlySpan<byte> data, long[] shape, DType dtype) => dtype switch
+    {
+        DType.Float32 => FromSpan(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(data), shape, dtype),
+        DType.Float64 => FromSpan(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, double>(data), shape, dtype),
+        DType.Int64 => FromSpan(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, long>(data), shape, dtype),
+        DType.Int32 => FromSpan(System.Runtime.InteropServices.MemoryMarshal.Cast<byte, int>(data), shape, dtype),
+        DType.UInt8 or DType.Bool => FromSpan(data, shape, dtype),
+        _ => throw new ArgumentException($"no byte conversion for {dtype}", nameof(dtype)),
+    };
 
     private static Tensor FromSpan<T>(ReadOnlySpan<T> data, long[] shape, DType dtype) where T : unmanaged
     {
