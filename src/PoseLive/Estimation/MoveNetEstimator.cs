@@ -2,6 +2,7 @@ using PoseLive.Detection;
 using PoseLive.Inference;
 using PoseLive.Models;
 using PoseLive.Pose;
+using PoseLive.Pose.Codecs;
 using PoseLive.Pose.Geometry;
 
 namespace PoseLive.Estimation;

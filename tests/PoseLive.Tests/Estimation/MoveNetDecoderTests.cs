@@ -1,5 +1,6 @@
 using PoseLive.Estimation;
 using PoseLive.Pose;
+using PoseLive.Pose.Codecs;
 
 namespace PoseLive.Tests.Estimation;
 

@@ -17,6 +17,9 @@ public interface IKeypointCodec
     int ChannelsPerKeypoint { get; }
     Geometry.CropConvention Convention { get; }
 
+    /// <summary>Output planes per instance for <paramref name="keypoints"/> keypoints (K·C for per-keypoint codecs).</summary>
+    int OutputChannels(int keypoints) => keypoints * ChannelsPerKeypoint;
+
     /// <summary>
     /// Writes the target for <paramref name="keypoints"/> (input pixels; Score &gt; 0 = labelled) into
     /// <paramref name="target"/> (K·C·H·W) and per-keypoint loss weights (0 for unlabelled or outside).
@@ -49,6 +52,7 @@ public abstract class KeypointCodecBase : IKeypointCodec
     public int HeatmapHeight { get; }
     public virtual int ChannelsPerKeypoint => 1;
     public virtual Geometry.CropConvention Convention => Geometry.CropConvention.Standard;
+    public virtual int OutputChannels(int keypoints) => keypoints * ChannelsPerKeypoint;
 
     protected int Plane => HeatmapWidth * HeatmapHeight;
 

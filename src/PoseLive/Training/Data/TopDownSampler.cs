@@ -37,7 +37,7 @@ public sealed class TopDownSampler
     public int InputWidth => Codec.InputWidth;
     public int InputHeight => Codec.InputHeight;
     public int ImageValues => 3 * InputWidth * InputHeight;
-    public int TargetValues => Schema.Count * Codec.ChannelsPerKeypoint * Codec.HeatmapWidth * Codec.HeatmapHeight;
+    public int TargetValues => Codec.OutputChannels(Schema.Count) * Codec.HeatmapWidth * Codec.HeatmapHeight;
 
     /// <summary>Keypoints of the upper body for half-body crops (COCO: nose to wrists); null where the schema has none.</summary>
     private static int[]? UpperBody(KeypointSchema schema) => schema.Name == KeypointSchema.Coco17.Name ? Enumerable.Range(0, 11).ToArray() : null;

@@ -59,19 +59,19 @@ public sealed class OnnxGraphModule : Module
                 var tensor = FromProto(init);
                 _values[init.Name] = tensor;
                 var role = roles.GetValueOrDefault(init.Name, Role.Setting);
-                // A one-value operand of an elementwise op is a constant of the formula (hard-swish's 3 and 1/6, input
-                // scaling), not a weight; a one-value conv bias (a single output channel) is a weight.
-                bool learnable = role == Role.Learnable && tensor.DType == DType.Float32 && (tensor.ElementCount > 1 || layerWeights.Contains(init.Name));
+                // Only layer weights learn (conv, matmul and normalisation weights and biases). Operands of elementwise ops
+                // are constants of the graph's formulas: input scaling, hard-swish's 3 and 1/6, MoveNet's centre-weighting map.
+                bool learnable = role == Role.Learnable && tensor.DType == DType.Float32 && layerWeights.Contains(init.Name);
                 if (learnable) { RegisterParameter(init.Name, tensor); _saved.Add(init.Name); }
                 else if (role == Role.Statistic && tensor.DType == DType.Float32) { RegisterBuffer(init.Name, tensor); _saved.Add(init.Name); }
-                else RegisterBuffer(Constant(init.Name), tensor);
+                else RegisterConstant(tensor);
             }
             foreach (var node in graph.Node.Where(n => n.OpType == "Constant"))
             {
                 var value = node.TensorAttr("value") ?? throw node.Unsupported("a Constant without a tensor value");
                 var tensor = FromProto(value);
                 _values[node.Output[0]] = tensor;
-                RegisterBuffer(Constant(node.Output[0]), tensor);
+                RegisterConstant(tensor);
             }
         }
         catch
@@ -85,11 +85,10 @@ public sealed class OnnxGraphModule : Module
         _freeAfter = LastUses(graph);
     }
 
-    private static string Constant(string name) => "constant::" + name;
-
     private enum Role { Setting, Learnable, Statistic }
 
-    // A float initialiser is learnable when some node reads it as data (not as a shape, bound or pad amount).
+    // A float initialiser is a running statistic when batch-norm reads it as one, learnable when a layer reads it as a
+    // weight (and a setting otherwise: shapes, bounds, pad amounts, formula constants).
     private static Dictionary<string, Role> Roles(GraphProto graph)
     {
         var roles = new Dictionary<string, Role>(StringComparer.Ordinal);
@@ -146,15 +145,29 @@ public sealed class OnnxGraphModule : Module
     }
 
     /// <summary>Runs the graph on its inputs (in <see cref="InputNames"/> order) and returns every output, in graph order.</summary>
-    public Tensor[] Run(params Tensor[] inputs)
+    public Tensor[] Run(params Tensor[] inputs) => RunValues(inputs, OutputNames);
+
+    /// <summary>The node that computes <paramref name="value"/> (null for inputs, initialisers and unknown names).</summary>
+    public NodeProto? Producer(string value) => _model.Graph!.Node.FirstOrDefault(n => n.Output.Contains(value));
+
+    /// <summary>Whether <paramref name="value"/> is a fixed tensor of the graph (an initialiser or Constant output that does not learn).</summary>
+    public bool IsFixed(string value) => _values.ContainsKey(value) && !_saved.Contains(value);
+
+    /// <summary>
+    /// Runs the graph and returns the named values — outputs or any intermediate value (e.g. a head before a fixed
+    /// post-processing step) — in the order asked; nodes after the last value needed still run (graphs are small).
+    /// </summary>
+    public Tensor[] RunValues(Tensor[] inputs, IReadOnlyList<string> names)
     {
         if (inputs.Length != _inputs.Length)
             throw new ArgumentException($"{Source} takes {_inputs.Length} inputs ({string.Join(", ", _inputs)}), got {inputs.Length}", nameof(inputs));
         var graph = _model.Graph!;
+        var wanted = names.ToHashSet(StringComparer.Ordinal);
         var mode = new GraphMode(IsTraining, FreezeBatchNorm);
         var env = new Dictionary<string, Tensor>(_values, StringComparer.Ordinal);
         for (int i = 0; i < inputs.Length; i++) env[_inputs[i]] = inputs[i];
         var made = new List<Tensor>();
+        var returned = new HashSet<Tensor>();
         try
         {
             for (int n = 0; n < graph.Node.Count; n++)
@@ -174,25 +187,21 @@ public sealed class OnnxGraphModule : Module
                     results = GraphOps.Run(node, args, mode);
                     foreach (var r in results) scope.MoveToOuter(r);
                 }
-                for (int o = 0; o < results.Length && o < node.Output.Count; o++)
+                for (int o = 0; o < results.Length; o++)
                 {
-                    env[node.Output[o]] = results[o];
+                    if (o < node.Output.Count) env[node.Output[o]] = results[o];
                     made.Add(results[o]);
                 }
                 foreach (var name in _freeAfter[n])
-                    if (env.Remove(name, out var dead)) dead.Dispose();
+                    if (!wanted.Contains(name) && env.Remove(name, out var dead)) dead.Dispose();
             }
-            return [.. OutputNames.Select(o => env.TryGetValue(o, out var v) ? v : throw new GraphOpException($"{Source}: output '{o}' is never computed"))];
-        }
-        catch
-        {
-            foreach (var t in made) t.Dispose();
-            throw;
+            var values = names.Select(o => env.TryGetValue(o, out var v) ? v : throw new GraphOpException($"{Source}: '{o}' is not a value of the graph")).ToArray();
+            foreach (var v in values) returned.Add(v);
+            return values;
         }
         finally
         {
-            var outputs = OutputNames.Select(o => env.GetValueOrDefault(o)).ToHashSet();
-            foreach (var t in made) if (!outputs.Contains(t)) t.Dispose();
+            foreach (var t in made) if (!returned.Contains(t)) t.Dispose();
         }
     }
 

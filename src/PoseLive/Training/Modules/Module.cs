@@ -15,6 +15,7 @@ public abstract class Module : IDisposable
     private readonly List<(string Name, Tensor Tensor)> _parameters = [];
     private readonly List<(string Name, Tensor Tensor)> _buffers = [];
     private readonly List<(string Name, Module Module)> _children = [];
+    private readonly List<Tensor> _constants = [];
     private bool _disposed;
 
     /// <summary>Training mode (batch statistics, running-stat updates) versus evaluation mode.</summary>
@@ -49,6 +50,14 @@ public abstract class Module : IDisposable
     {
         tensor.DetachFromScope();
         _buffers.Add((name, tensor));
+        return tensor;
+    }
+
+    /// <summary>Owns a fixed tensor that is neither a parameter nor state (not in <see cref="StateDict"/>); disposed with the module.</summary>
+    protected Tensor RegisterConstant(Tensor tensor)
+    {
+        tensor.DetachFromScope();
+        _constants.Add(tensor);
         return tensor;
     }
 
@@ -156,6 +165,7 @@ public abstract class Module : IDisposable
         _disposed = true;
         foreach (var (_, t) in _parameters) t.Dispose();
         foreach (var (_, t) in _buffers) t.Dispose();
+        foreach (var t in _constants) t.Dispose();
         foreach (var (_, m) in _children) m.Dispose();
         GC.SuppressFinalize(this);
     }

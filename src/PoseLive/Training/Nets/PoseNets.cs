@@ -9,9 +9,13 @@ public static class PoseNets
     public static IReadOnlyList<string> Names { get; } =
         ["lpn50", "lpn101", "lpn152", "hrnet_w32", "hrnet_w48", "simplebaseline50", "simplebaseline101", "simplebaseline152", "tiny"];
 
-    /// <summary>A fresh net with <paramref name="outputs"/> heatmap channels (keypoints × channels per keypoint).</summary>
+    /// <summary>
+    /// A fresh net with <paramref name="outputs"/> heatmap channels (keypoints × channels per keypoint), or, for
+    /// <c>onnx:PATH</c>, a served model made trainable (<see cref="Graph.ServedGraphNet"/>, its own weights).
+    /// </summary>
     public static Module Create(string name, int outputs) => name switch
     {
+        _ when Graph.ServedGraphNet.IsServed(name) => Graph.ServedGraphNet.Load(name[Graph.ServedGraphNet.Prefix.Length..]),
         "lpn50" => new Lpn(50, outputs),
         "lpn101" => new Lpn(101, outputs),
         "lpn152" => new Lpn(152, outputs),
@@ -25,12 +29,13 @@ public static class PoseNets
     };
 
     /// <summary>What both input sides must be a multiple of (the backbone's total stride).</summary>
-    public static int InputMultiple(string name) => name == "tiny" ? 4 : 32;
+    public static int InputMultiple(string name) => name == "tiny" ? 4 : Graph.ServedGraphNet.IsServed(name) ? 1 : 32;
 
     /// <summary>
     /// The input normalisation the official weights of the family were trained with (ImageNet statistics; BGR for
     /// SimpleBaseline/LPN, RGB for HRNet), so that `--init` from an official checkpoint sees what it expects.
     /// </summary>
     public static InputNormalization Normalization(string name) =>
-        name.StartsWith("hrnet", StringComparison.Ordinal) || name == "tiny" ? InputNormalization.ImageNetRgb : InputNormalization.ImageNetBgr;
+        Graph.ServedGraphNet.IsServed(name) ? Graph.ServedGraphNet.NormalizationOf(Models.ModelCard.Load(Graph.ServedGraphNet.CardPath(name[Graph.ServedGraphNet.Prefix.Length..])))
+        : name.StartsWith("hrnet", StringComparison.Ordinal) || name == "tiny" ? InputNormalization.ImageNetRgb : InputNormalization.ImageNetBgr;
 }

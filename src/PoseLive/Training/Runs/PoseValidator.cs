@@ -30,7 +30,7 @@ public sealed class PoseValidator(KeypointDataset data, IKeypointCodec codec, In
     public ValidationResult Evaluate(Runner run, CancellationToken cancellationToken = default)
     {
         int w = codec.InputWidth, h = codec.InputHeight, iv = 3 * w * h;
-        int k = data.Schema.Count, per = k * codec.ChannelsPerKeypoint * codec.HeatmapWidth * codec.HeatmapHeight;
+        int k = data.Schema.Count, per = codec.OutputChannels(k) * codec.HeatmapWidth * codec.HeatmapHeight;
         var flipIndex = data.Schema.FlipIndex();
         int categoryId = data.GroundTruth.Categories.First(c => c.Keypoints.Length > 0).Id;
         var results = new List<CocoResult>(data.Instances.Count);

@@ -24,8 +24,8 @@ public static class RunExporter
         var o = ReadConfig(run);
         var checkpoint = CheckpointOf(run);
         var schema = Pose.KeypointSchema.ByName(o.Schema ?? "coco17");
-        var codec = Trainer.CreateCodec(o);
-        using var net = PoseNets.Create(o.Net, schema.Count * codec.ChannelsPerKeypoint);
+        var codec = Trainer.CreateCodec(o, schema.Count);
+        using var net = PoseNets.Create(o.Net, codec.OutputChannels(schema.Count));
         var state = TrainingCheckpoint.Load(checkpoint, net, null, out _);
         net.Eval();
         var normalization = PoseNets.Normalization(o.Net);

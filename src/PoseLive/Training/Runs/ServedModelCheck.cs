@@ -24,8 +24,8 @@ public static class ServedModelCheck
         if (o.Validation is not null) validation = Data.KeypointDataset.Load(o.Validation, o.ValidationImages ?? o.Images, schema);
         else if (o.ValidationSplit > 0) validation = Data.KeypointDataset.Load(o.Train, o.Images, schema).Split(o.ValidationSplit).Validation;
         else throw new ArgumentException($"{run}: the run has no validation data (--val or --val-split) to compare on");
-        var codec = Trainer.CreateCodec(o);
-        using var net = PoseNets.Create(o.Net, schema.Count * codec.ChannelsPerKeypoint);
+        var codec = Trainer.CreateCodec(o, schema.Count);
+        using var net = PoseNets.Create(o.Net, codec.OutputChannels(schema.Count));
         TrainingCheckpoint.Load(RunExporter.CheckpointOf(run), net, null, out _);
         using var store = new Data.ImageStore((long)o.CacheMegabytes << 20);
         store.Preload(validation.Images.Values, cancellationToken);

@@ -14,11 +14,14 @@ public sealed partial class Trainer
     public static void Validate(TrainingOptions o)
     {
         void Require(bool ok, string message) { if (!ok) throw new ArgumentException(message); }
-        Require(PoseNets.Names.Contains(o.Net), $"--net '{o.Net}' is not one of {string.Join(", ", PoseNets.Names)}");
+        bool served = Graph.ServedGraphNet.IsServed(o.Net);
+        Require(PoseNets.Names.Contains(o.Net) || served, $"--net '{o.Net}' is not one of {string.Join(", ", PoseNets.Names)}");
         int multiple = PoseNets.InputMultiple(o.Net);
         Require(o.InputWidth > 0 && o.InputHeight > 0 && o.InputWidth % multiple == 0 && o.InputHeight % multiple == 0,
             $"--input {o.InputHeight}x{o.InputWidth}: both sides must be positive multiples of {multiple} for {o.Net}");
-        Require(KeypointCodecs.Names.Contains(o.Codec) && o.Codec != "regression-offset", $"--codec '{o.Codec}' must be msra, dark, udp or soft-argmax");
+        Require(KeypointCodecs.Names.Contains(o.Codec) && o.Codec != "regression-offset" || o.Codec == "movenet" && served,
+            $"--codec '{o.Codec}' must be msra, dark, udp or soft-argmax (movenet for a served MoveNet)");
+        Require(o.Codec != "movenet" || o.InputWidth == o.InputHeight, "MoveNet takes a square input");
         Require(o.Sigma is null || o.Sigma > 0, "--sigma must be positive");
         Require(o.Epochs >= 1, "--epochs must be at least 1");
         Require(o.Batch >= 1, "--batch must be at least 1");

@@ -66,8 +66,8 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
 
         Torch.Threads = o.Threads;
         Torch.ManualSeed(o.Seed);
-        var codec = CreateCodec(o);
-        int outputs = train.Schema.Count * codec.ChannelsPerKeypoint;
+        var codec = CreateCodec(o, train.Schema.Count);
+        int outputs = codec.OutputChannels(train.Schema.Count);
         var normalization = PoseNets.Normalization(o.Net);
         static string? Full(string? path) => path is null ? null : Path.GetFullPath(path); // the run folder works from any directory
         var configJson = JsonSerializer.Serialize(o with
@@ -264,7 +264,8 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
             wt = Tensor.FromArray(batch.Weights[..(int)(n * kv)], n, kv);
         }
         var output = net.Forward(x);
-        return o.Codec == "udp" ? Losses.CombinedTargetMse(output, t, wt)
+        return o.Codec == "movenet" ? MoveNetLoss.Loss(output, t, wt)
+            : o.Codec == "udp" ? Losses.CombinedTargetMse(output, t, wt)
             : o.Loss == "ohkm" ? Losses.JointsOhkmMse(output, t, wt, o.OhkmTopK)
             : Losses.JointsMse(output, t, wt);
     }
@@ -292,8 +293,9 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
         return net.Forward(x).ToFloats();
     };
 
-    internal static IKeypointCodec CreateCodec(TrainingOptions o)
+    internal static IKeypointCodec CreateCodec(TrainingOptions o, int keypoints = 17)
     {
+        if (o.Codec == "movenet") return new MoveNetCodec(o.InputWidth, o.InputWidth / 4, keypoints);
         double sigma = o.Sigma ?? TrainingOptions.DefaultSigma(o.InputHeight);
         return KeypointCodecs.Create(o.Codec, o.InputWidth, o.InputHeight, o.InputWidth / 4, o.InputHeight / 4, sigma);
     }

@@ -25,16 +25,25 @@ public static class Losses
     /// CenterNet's penalty-reduced pixel-wise focal loss (Zhou et al. 2019, from CornerNet) on sigmoid heatmaps:
     /// −1/N_pos · Σ [ y=1: (1−p)^α log p ;  y&lt;1: (1−y)^β p^α log(1−p) ], α = 2, β = 4, N_pos = number of y = 1
     /// (at least 1). <paramref name="prediction"/> are probabilities, clamped to [ε, 1−ε] so the logs stay finite.
+    /// <paramref name="planeWeight"/> [N, C] (optional) scales each plane's terms and positives: 0 leaves a plane out
+    /// (a keypoint nobody labelled is neither a positive nor evidence of absence).
     /// </summary>
-    public static Tensor CenterNetFocal(Tensor prediction, Tensor target, double alpha = 2, double beta = 4, double epsilon = 1e-4)
+    public static Tensor CenterNetFocal(Tensor prediction, Tensor target, double alpha = 2, double beta = 4, double epsilon = 1e-4, Tensor? planeWeight = null)
     {
         using var scope = new DisposeScope();
         var p = prediction.Clamp(epsilon, 1 - epsilon);
         var positive = target.Eq(1).To(prediction.DType);
         var negative = 1.0 - positive;
+        if (planeWeight is not null)
+        {
+            var s = prediction.Shape;
+            var w = planeWeight.Reshape(s[0], s[1], 1, 1);
+            positive = positive * w;
+            negative = negative * w;
+        }
         var positiveLoss = p.Log() * (1.0 - p).Pow(alpha) * positive;
         var negativeLoss = (1.0 - p).Log() * p.Pow(alpha) * (1.0 - target).Pow(beta) * negative;
-        var count = positive.Sum().Clamp(1, double.MaxValue);
+        var count = positive.Sum().Clamp(1, float.MaxValue); // float32 tensors refuse a double bound
         var loss = -(positiveLoss.Sum() + negativeLoss.Sum()) / count;
         return scope.MoveToOuter(loss);
     }

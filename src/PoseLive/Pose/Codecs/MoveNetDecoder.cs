@@ -1,6 +1,6 @@
 using PoseLive.Pose;
 
-namespace PoseLive.Estimation;
+namespace PoseLive.Pose.Codecs;
 
 /// <summary>
 /// MoveNet single-pose decoding from its raw heads (NCHW, H×W cells): the person centre is the argmax
@@ -18,7 +18,7 @@ public static class MoveNetDecoder
         int plane = cells * cells;
         if (heatmaps.Length < keypoints * plane || centers.Length < plane || regression.Length < 2 * keypoints * plane || offsets.Length < 2 * keypoints * plane)
             throw new ArgumentException($"MoveNet heads are smaller than {keypoints} keypoints on {cells}x{cells} cells.");
-        var (cx, cy, _) = PoseLive.Pose.Codecs.HeatmapMath.Argmax(centers[..plane], cells);
+        var (cx, cy, _) = HeatmapMath.Argmax(centers[..plane], cells);
         int c = cy * cells + cx;
         for (int k = 0; k < keypoints; k++)
         {
