@@ -16,7 +16,16 @@ internal static class FinetuneCommand
         var s = new PseudoLabelSettings();
         var f = new AnimalFinetuneOptions { Footage = [], ModelsDirectory = "", Ccssl = c };
         var inv = CultureInfo.InvariantCulture;
-        var animal = new Option<string>("--animal") { Description = "Animal to adapt to (horse).", Required = true };
+        var p = new PeopleFinetuneOptions { Footage = [], Output = "", ModelsDirectory = "" };
+        var animal = new Option<string?>("--animal") { Description = "Animal to adapt to (horse): CC-SSL from a synthetic model. Without it, --model is fine-tuned on people." };
+        var model = new Option<string>("--model") { Description = "People: the served pose model to fine-tune.", DefaultValueFactory = _ => p.Model };
+        var teacher = new Option<string>("--teacher") { Description = "People: the served model that labels the footage, or self (self-training).", DefaultValueFactory = _ => p.Teacher };
+        var valSplit = new Option<double>("--val-split") { Description = "People: the last share of each clip's frames held out for validation.", DefaultValueFactory = _ => p.Labels.HoldOut };
+        var minScore = new Option<float>("--min-score") { Description = "People: a teacher keypoint must score at least this.", DefaultValueFactory = _ => p.Labels.MinScore };
+        var flipTolerance = new Option<double>("--flip-tolerance") { Description = "People: flip-test agreement, a share of the box's longer side.", DefaultValueFactory = _ => p.Labels.FlipTolerance };
+        var temporalTolerance = new Option<double>("--temporal-tolerance") { Description = "People: agreement with the previous frame's keypoint carried by optical flow, a share of the box's longer side.", DefaultValueFactory = _ => p.Labels.TemporalTolerance };
+        var noFlip = new Option<bool>("--no-flip") { Description = "People: skip the flip check." };
+        var augment = new Option<string>("--augment") { Description = "People: augmentation preset (finetune: mild jitter of the served crops).", DefaultValueFactory = _ => p.Augmentation };
         var footage = new Option<string[]>("--footage") { Description = "Unlabelled footage: videos, image sequences (NAME_0001.jpg …) or folders of them.", Required = true, AllowMultipleArgumentsPerToken = true };
         var net = new Option<string>("--net") { Description = $"Network: {string.Join(", ", PoseNets.Names)}.", DefaultValueFactory = _ => c.Net };
         net.AcceptOnlyFromAmong([.. PoseNets.Names]);
@@ -26,13 +35,13 @@ internal static class FinetuneCommand
         var synthStyle = new Option<string>("--synthetic-style") { Description = "Style of the rendered set: photo (real-image scenery and coats) or basic.", DefaultValueFactory = _ => "photo" };
         synthStyle.AcceptOnlyFromAmong("photo", "basic");
         var synthEpochs = new Option<int>("--synthetic-epochs") { Description = "Epochs of synthetic pretraining (Adam, constant lr, CC-SSL's strong augmentation).", DefaultValueFactory = _ => f.SyntheticEpochs };
-        var epochs = new Option<int>("--epochs") { Description = "Adaptation epochs (CC-SSL: 60; one epoch = one pass over the synthetic set with a pseudo-labelled batch per step).", DefaultValueFactory = _ => c.Epochs };
+        var epochs = new Option<int?>("--epochs") { Description = $"Adaptation epochs (horse, CC-SSL: {c.Epochs}, one epoch = one pass over the synthetic set with a pseudo-labelled batch per step; people: {p.Epochs})." };
         var roundEpochs = new Option<int>("--round-epochs") { Description = "Pseudo-labels are made again every K epochs (CC-SSL: 10).", DefaultValueFactory = _ => c.RoundEpochs };
         var lambda = new Option<double>("--lambda") { Description = "λ, the weight of the pseudo-label loss (CC-SSL: 10).", DefaultValueFactory = _ => c.Lambda };
-        var lr = new Option<double>("--lr") { Description = "Learning rate (CC-SSL: RMSprop 2.5e-4).", DefaultValueFactory = _ => c.LearningRate };
-        var optimizer = new Option<string>("--optimizer") { Description = "rmsprop (CC-SSL), adam or sgd.", DefaultValueFactory = _ => c.Optimizer };
+        var lr = new Option<double?>("--lr") { Description = string.Format(inv, "Learning rate (horse, CC-SSL: RMSprop {0:G3}; people: Adam {1:G3}).", c.LearningRate, p.LearningRate) };
+        var optimizer = new Option<string?>("--optimizer") { Description = "rmsprop (horse, CC-SSL), adam (people) or sgd." };
         optimizer.AcceptOnlyFromAmong("rmsprop", "adam", "sgd");
-        var batch = new Option<int>("--batch", "-b") { Description = "Images per step from each domain (CC-SSL: 6).", DefaultValueFactory = _ => c.Batch };
+        var batch = new Option<int?>("--batch", "-b") { Description = $"Images per step (horse: from each domain, CC-SSL: {c.Batch}; people: {p.Batch})." };
         var passes = new Option<int>("--passes") { Description = "Equivariance passes per crop: identity + random scale/rotation (CC-SSL: 5; 1 = none).", DefaultValueFactory = _ => s.Passes };
         var noTemporal = new Option<bool>("--no-temporal") { Description = "Skip the temporal (optical-flow) check." };
         var maxMove = new Option<double>("--flow-max-move") { Description = "Reject a flow that moved a keypoint more than this many pixels.", DefaultValueFactory = _ => s.Flow.MaxMove };
@@ -49,14 +58,15 @@ internal static class FinetuneCommand
         var threads = new Option<int>("--threads") { Description = "libtorch threads.", DefaultValueFactory = _ => c.Threads };
         var workers = new Option<int>("--workers") { Description = "Loader workers.", DefaultValueFactory = _ => c.Workers };
         var seed = new Option<ulong>("--seed") { Description = "Seed.", DefaultValueFactory = _ => 0 };
-        var output = new Option<string>("--out") { Description = "Run folder (checkpoints, footage.json, pseudo/round-N.json, rounds.jsonl, plots).", DefaultValueFactory = _ => Path.Combine("runs", "finetune-horse") };
-        var export = new Option<string?>("--export") { Description = "Served model name (default: NET-horse-ccssl)." };
+        var output = new Option<string?>("--out") { Description = "Run folder (checkpoints, footage.json, pseudo-labels, plots; default runs/finetune-horse or runs/finetune-MODEL)." };
+        var export = new Option<string?>("--export") { Description = "Served model name (default: NET-horse-ccssl, or MODEL-finetuned)." };
         var models = new Option<string?>("--models") { Description = "Models folder (the synthetic model is cached there)." };
         var resume = new Option<bool>("--resume") { Description = "Continue an interrupted run in --out (same labels, same rounds)." };
         var stopAfter = new Option<int?>("--stop-after-rounds") { Description = "Stop after N rounds of this invocation (resumable).", Hidden = true };
-        var command = new Command("finetune", "Adapt a synthetic-trained horse model to unlabelled footage with CC-SSL (Mu et al. 2020): pseudo-labels checked for equivariance and over time, a rising keep threshold, synthetic + λ·pseudo loss; exports a served horse model.")
+        var stopAfterEpochs = new Option<int?>("--stop-after-epochs") { Description = "People: stop after N epochs of this invocation (resumable).", Hidden = true };
+        var command = new Command("finetune", "Adapt served models to unlabelled footage. People (--model, default movenet-lightning): a teacher's pseudo-labels, kept when confident, flip- and time-consistent, fine-tune the served ONNX graph itself; exported next to it. Animals (--animal horse): CC-SSL (Mu et al. 2020) from a synthetic-trained model: pseudo-labels checked for equivariance and over time, a rising keep threshold, synthetic + λ·pseudo loss; exports a served horse model.")
         {
-            animal, footage, net, input, synthetic, synthCount, synthStyle, synthEpochs, epochs, roundEpochs, lambda, lr, optimizer, batch, passes, noTemporal, maxMove, decay,
+            animal, model, teacher, valSplit, minScore, flipTolerance, temporalTolerance, noFlip, augment, stopAfterEpochs, footage, net, input, synthetic, synthCount, synthStyle, synthEpochs, epochs, roundEpochs, lambda, lr, optimizer, batch, passes, noTemporal, maxMove, decay,
             cropFactor, keepSlope, keepStart, keepMax, sigma, classes, detector, detThreshold, frameStep, threads, workers, seed, output, export, models, resume, stopAfter,
         };
         // asynchronous so that System.CommandLine's Ctrl-C handler is installed; the work runs on one worker thread (libtorch's grad mode is per thread)
@@ -64,6 +74,7 @@ internal static class FinetuneCommand
         {
             await Task.Yield();
             var log = parse.InvocationConfiguration.Output;
+            if (parse.GetValue(animal) is null) return await People(parse, log, cancel);
             AnimalFinetuneOptions o;
             try
             {
@@ -75,15 +86,15 @@ internal static class FinetuneCommand
                 var ccssl = new CcsslOptions
                 {
                     Synthetic = "", Footage = new FootageReport([], [], 0, []), Net = parse.GetRequiredValue(net), InputHeight = h, InputWidth = w, Sigma = parse.GetValue(sigma),
-                    Epochs = parse.GetValue(epochs), RoundEpochs = parse.GetValue(roundEpochs), Lambda = parse.GetValue(lambda), LearningRate = parse.GetValue(lr),
-                    Optimizer = parse.GetRequiredValue(optimizer), Batch = parse.GetValue(batch),
+                    Epochs = parse.GetValue(epochs) ?? c.Epochs, RoundEpochs = parse.GetValue(roundEpochs), Lambda = parse.GetValue(lambda), LearningRate = parse.GetValue(lr) ?? c.LearningRate,
+                    Optimizer = parse.GetValue(optimizer) ?? c.Optimizer, Batch = parse.GetValue(batch) ?? c.Batch,
                     Schedule = new PseudoLabelSchedule(slope, start / slope, parse.GetValue(keepMax)),
                     Labels = new PseudoLabelSettings
                     {
                         Passes = parse.GetValue(passes), Temporal = !parse.GetValue(noTemporal), CropFactor = parse.GetValue(cropFactor),
                         Flow = new TemporalConsistency(parse.GetValue(maxMove), parse.GetValue(decay)),
                     },
-                    Threads = parse.GetValue(threads), Workers = parse.GetValue(workers), Seed = parse.GetValue(seed), Output = parse.GetRequiredValue(output),
+                    Threads = parse.GetValue(threads), Workers = parse.GetValue(workers), Seed = parse.GetValue(seed), Output = parse.GetValue(output) ?? Path.Combine("runs", "finetune-horse"),
                     StopAfterRounds = parse.GetValue(stopAfter),
                 }.Validate();
                 if (ccssl.Batch < 1) throw new ArgumentException("--batch must be at least 1");
@@ -91,7 +102,7 @@ internal static class FinetuneCommand
                 Training.Runs.Trainer.Validate(new Training.Runs.TrainingOptions { Train = "", Output = "", Net = ccssl.Net, InputHeight = h, InputWidth = w, Sigma = ccssl.Sigma, Threads = ccssl.Threads, Workers = ccssl.Workers });
                 o = new AnimalFinetuneOptions
                 {
-                    Animal = parse.GetRequiredValue(animal), Footage = parse.GetRequiredValue(footage), Synthetic = synth, SyntheticCount = parse.GetValue(synthCount),
+                    Animal = parse.GetValue(animal)!, Footage = parse.GetRequiredValue(footage), Synthetic = synth, SyntheticCount = parse.GetValue(synthCount),
                     SyntheticStyle = parse.GetRequiredValue(synthStyle) == "basic" ? SynthStyle.Basic : SynthStyle.Photo, SyntheticEpochs = parse.GetValue(synthEpochs),
                     Classes = parse.GetRequiredValue(classes).Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
                     Detector = parse.GetRequiredValue(detector), DetectorThreshold = parse.GetValue(detThreshold), FrameStep = parse.GetValue(frameStep),
@@ -115,5 +126,47 @@ internal static class FinetuneCommand
             return PoseLiveCli.ExitOk;
         });
         return command;
+            // the people path: --model fine-tuned on a teacher's pseudo-labels (PeopleFinetune)
+            async Task<int> People(ParseResult parse, TextWriter log, CancellationToken cancel)
+        {
+            PeopleFinetuneOptions o;
+            var d = new PeopleFinetuneOptions { Footage = [], Output = "", ModelsDirectory = "" };
+            try
+            {
+                var labels = new TeacherLabelSettings
+                {
+                    MinScore = parse.GetValue(minScore), FlipTolerance = parse.GetValue(flipTolerance),
+                    TemporalTolerance = parse.GetValue(temporalTolerance), Flip = !parse.GetValue(noFlip),
+                    Temporal = !parse.GetValue(noTemporal), HoldOut = parse.GetValue(valSplit),
+                    Flow = new TemporalConsistency(parse.GetValue(maxMove), parse.GetValue(decay)),
+                }.Validate();
+                var modelName = parse.GetValue(model)!;
+                o = new PeopleFinetuneOptions
+                {
+                    Footage = parse.GetRequiredValue(footage), Model = modelName, Teacher = parse.GetValue(teacher)!, Labels = labels,
+                    Epochs = parse.GetValue(epochs) ?? d.Epochs, Batch = parse.GetValue(batch) ?? d.Batch,
+                    LearningRate = parse.GetValue(lr) ?? d.LearningRate, Optimizer = parse.GetValue(optimizer) ?? d.Optimizer,
+                    Augmentation = parse.GetValue(augment)!, Detector = parse.GetValue(detector)!,
+                    DetectorThreshold = parse.GetValue(detThreshold), FrameStep = parse.GetValue(frameStep),
+                    Threads = parse.GetValue(threads), Workers = parse.GetValue(workers), Seed = parse.GetValue(seed),
+                    Output = parse.GetValue(output) ?? Path.Combine("runs", "finetune-" + modelName), Export = parse.GetValue(export),
+                    ModelsDirectory = parse.GetValue(models) ?? ModelZoo.DefaultDirectory(), StopAfterEpochs = parse.GetValue(stopAfterEpochs),
+                };
+                if (o.Epochs < 1 || o.Batch < 1 || !(o.LearningRate > 0)) throw new ArgumentException("--epochs and --batch must be at least 1 and --lr positive");
+                if (o.FrameStep < 1) throw new ArgumentException("--frame-step must be at least 1");
+                if (!Training.Data.AugmentationOptions.Presets.Contains(o.Augmentation)) throw new ArgumentException($"--augment must be one of {string.Join(", ", Training.Data.AugmentationOptions.Presets)}");
+            }
+            catch (ArgumentException e) { throw new UsageException(e.Message); }
+
+            var result = await Task.Run(() => new PeopleFinetune(o, log).Run(parse.GetValue(resume), cancel), CancellationToken.None);
+            if (result.Training.Interrupted)
+            {
+                log.WriteLine($"stopped; {o.Output} keeps the pseudo-labels and the checkpoint: resume with the same command and --resume");
+                return PoseLiveCli.ExitFailure;
+            }
+            log.WriteLine(string.Format(CultureInfo.InvariantCulture, "done in {0:hh\\:mm\\:ss}: held-out AP against {1}'s labels {2:F4} → {3:F4}; run {4}; served model {5} (models/{5}.onnx) — try `poselive annotate CLIP --model {5}`",
+                result.Elapsed, o.Teacher, result.ApBefore, result.ApAfter, result.Run, result.Exported?.Name));
+            return PoseLiveCli.ExitOk;
+        }
     }
 }

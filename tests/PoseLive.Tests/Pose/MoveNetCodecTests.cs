@@ -48,6 +48,28 @@ public class MoveNetCodecTests
     }
 
     [Fact]
+    public void A_given_person_box_places_the_centre_and_sizes_the_gaussians_and_decoding_still_returns_the_keypoints()
+    {
+        // only the head is labelled: the keypoints' own box would put the centre at the head; the person box puts it mid-body
+        var codec = new MoveNetCodec(192, 48, 17);
+        var kps = Enumerable.Range(0, 17).Select(j => j < 5 ? new Keypoint(90 + 3 * j, 40 + j, 1) : Keypoint.Missing).ToArray();
+        var person = new BoundingBox(60, 20, 72, 152); // centre (96, 96) → cell (24, 24)
+        var target = new float[codec.OutputChannels(17) * 48 * 48];
+        var weights = new float[17];
+        codec.Encode(kps, person, target, weights);
+        const int plane = 48 * 48;
+        var (cx, cy, peak) = HeatmapMath.Argmax(target.AsSpan(17 * plane, plane), 48);
+        Assert.Equal((24, 24, 1f), (cx, cy, peak));
+        Assert.Equal(codec.SigmaFor(152, 72), codec.SigmaFor(person.Height, person.Width));
+        // the Gaussian's width follows the person box: its value one cell beside the peak is exp(−1 / 2σ²)
+        Assert.Equal(Math.Exp(-1 / (2 * Math.Pow(codec.SigmaFor(152, 72), 2))), target[17 * plane + 24 * 48 + 25], 5);
+        var decoded = new Keypoint[17];
+        codec.Decode(target, decoded);
+        for (int j = 0; j < 5; j++) Assert.True(Math.Abs(decoded[j].X - kps[j].X) < 1e-3 && Math.Abs(decoded[j].Y - kps[j].Y) < 1e-3, $"keypoint {j}");
+        Assert.Equal([1f, 1, 1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0], weights);
+    }
+
+    [Fact]
     public void Sigma_follows_the_cornernet_radius_of_the_person_box()
     {
         // gaussian_radius((h, w), 0.7) for a 40×16-cell box: the roots are 53.9, 104.7 and 6.34 (CenterNet's third,

@@ -91,3 +91,13 @@ public abstract class KeypointCodecBase : IKeypointCodec
     protected double StrideX => (double)InputWidth / HeatmapWidth;
     protected double StrideY => (double)InputHeight / HeatmapHeight;
 }
+
+/// <summary>
+/// A codec whose targets also need the person's box (MoveNet's centre head, centre→keypoint regression, and Gaussians
+/// sized by the person): the sampler passes the instance box mapped into the input, which the keypoints alone do not
+/// give when some are unlabelled.
+/// </summary>
+public interface IPersonCentredCodec : IKeypointCodec
+{
+    void Encode(ReadOnlySpan<Keypoint> keypoints, BoundingBox person, Span<float> target, Span<float> weights);
+}

@@ -6,7 +6,8 @@ namespace PoseLive.Pose.Codecs;
 /// (stride = input / cells), each (y, x) pair in cells as <see cref="MoveNetDecoder"/> reads them:
 /// <list type="bullet">
 /// <item>heatmaps: a Gaussian (peak exactly 1) at each labelled keypoint's cell, floor(position / stride);</item>
-/// <item>centre: the same Gaussian at the person centre's cell (the box centre);</item>
+/// <item>centre: the same Gaussian at the person centre's cell: the centre of the instance box when the sampler gives
+/// it (<see cref="IPersonCentredCodec"/>), else of the labelled keypoints' box;</item>
 /// <item>regression: at the centre cell, keypoint position − centre cell, in cells;</item>
 /// <item>offsets: position − cell, at every cell of the keypoint's neighbourhood (where its heatmap target is at least
 /// <see cref="OffsetSupport"/>): MoveNet's decoder reads the offset at the distance-weighted argmax, which may be a
@@ -14,11 +15,11 @@ namespace PoseLive.Pose.Codecs;
 /// <item>served centre: what the served graph outputs as "centers" (the centre map weighted towards the image
 /// centre); decode reads it, encode writes the centre target there too (no loss reads it).</item>
 /// </list>
-/// The Gaussian's σ follows CenterNet: the CornerNet radius of the person box (min IoU 0.7), σ = (2r + 1) / 6.
+/// The Gaussian's σ follows CenterNet: the CornerNet radius of the person box (the same two sources, min IoU 0.7), σ = (2r + 1) / 6.
 /// Decode is MoveNet's own: the centre argmax, regressed positions, distance-weighted heatmap argmax, offset.
 /// Encode → decode returns each labelled keypoint exactly (to float rounding) when it lies inside the grid.
 /// </summary>
-public sealed class MoveNetCodec : KeypointCodecBase
+public sealed class MoveNetCodec : KeypointCodecBase, IPersonCentredCodec
 {
     public MoveNetCodec(int inputSize, int cells, int keypoints, double minOverlap = 0.7) : base(inputSize, inputSize, cells, cells)
     {
@@ -59,18 +60,23 @@ public sealed class MoveNetCodec : KeypointCodecBase
         return (2 * r + 1) / 6;
     }
 
-    public override void Encode(ReadOnlySpan<Keypoint> keypoints, Span<float> target, Span<float> weights)
+    public override void Encode(ReadOnlySpan<Keypoint> keypoints, Span<float> target, Span<float> weights) => Encode(keypoints, null, target, weights);
+
+    public void Encode(ReadOnlySpan<Keypoint> keypoints, BoundingBox person, Span<float> target, Span<float> weights) => Encode(keypoints, (BoundingBox?)person, target, weights);
+
+    private void Encode(ReadOnlySpan<Keypoint> keypoints, BoundingBox? person, Span<float> target, Span<float> weights)
     {
         int k = Keypoints, plane = Plane, cells = HeatmapWidth;
         if (keypoints.Length != k || weights.Length < k || target.Length != OutputChannels(k) * plane)
             throw new ArgumentException($"MoveNet targets hold {OutputChannels(k)} planes of {cells}x{cells} for {k} keypoints");
         target.Clear();
         weights[..k].Clear();
-        var box = BoundingBox.Around(keypoints);
-        if (box is not { } b) return;
+        if (BoundingBox.Around(keypoints) is null) return; // nobody labelled: no targets
+        var b = person ?? BoundingBox.Around(keypoints)!.Value;
         double sigma = SigmaFor(Math.Max(b.Height, 1), Math.Max(b.Width, 1));
-        int cx = Math.Clamp((int)Math.Floor((b.X + b.Width / 2) / Stride), 0, cells - 1);
-        int cy = Math.Clamp((int)Math.Floor((b.Y + b.Height / 2) / Stride), 0, cells - 1);
+        var (px, py) = (b.X + b.Width / 2, b.Y + b.Height / 2);
+        int cx = Math.Clamp((int)Math.Floor(px / Stride), 0, cells - 1);
+        int cy = Math.Clamp((int)Math.Floor(py / Stride), 0, cells - 1);
         var centre = target.Slice(k * plane, plane);
         HeatmapMath.DrawGaussian(centre, cells, cells, cx, cy, sigma);
         centre.CopyTo(target.Slice((5 * k + 1) * plane, plane));

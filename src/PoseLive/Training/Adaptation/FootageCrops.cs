@@ -44,9 +44,9 @@ public sealed record FootageClip(string Name, IReadOnlyList<string> Files, bool 
 /// grouped by name, PREFIX_0001.jpg … one clip per prefix), is decoded frame by frame; the detector finds the animals
 /// (COCO "horse", plus any other classes asked for) and a greedy IoU tracker links them from frame to frame, so each crop
 /// carries its clip, frame and track — what the temporal check needs. A file that cannot be decoded is skipped and named;
-/// footage with no animal at all is an error naming the files and how many frames were searched.
+/// footage with no animal at all (or no <c>subject</c>: people) is an error naming the files and how many frames were searched.
 /// </summary>
-public sealed class FootageCrops(IPersonDetector detector, double linkIoU = 0.3, int frameStep = 1, long maxFramesPerClip = long.MaxValue)
+public sealed class FootageCrops(IPersonDetector detector, double linkIoU = 0.3, int frameStep = 1, long maxFramesPerClip = long.MaxValue, string subject = "animal")
 {
     private static readonly string[] Stills = [".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff"];
     private static readonly string[] Videos = [".mp4", ".mov", ".avi", ".mkv", ".webm", ".m4v", ".mpg", ".mpeg", ".ts"];
@@ -134,7 +134,7 @@ public sealed class FootageCrops(IPersonDetector detector, double linkIoU = 0.3,
             }
         }
         if (crops.Count == 0)
-            throw new FootageException($"no animal found in {frames} frame{(frames == 1 ? "" : "s")} of {string.Join(", ", names.Take(5))}{(names.Count > 5 ? $" and {names.Count - 5} more" : "")}" +
+            throw new FootageException($"no {subject} found in {frames} frame{(frames == 1 ? "" : "s")} of {string.Join(", ", names.Take(5))}{(names.Count > 5 ? $" and {names.Count - 5} more" : "")}" +
                 (skipped.Count > 0 ? $" ({skipped.Count} could not be read)" : ""));
         return new FootageReport(crops, names, frames, skipped) { ClipFiles = clips.Select(c => new FootageClip(c.Name, c.Files, c.Video)).ToList(), FrameStep = frameStep };
     }

@@ -53,13 +53,23 @@ public sealed record AugmentationOptions
         NoiseSigma = 10, NoiseProbability = 0.5, BlurSigma = (1, 5), BlurProbability = 0.5, Contrast = (0.5, 2), ContrastProbability = 0.5,
     };
 
-    public static IReadOnlyList<string> Presets { get; } = ["standard", "none", "ccssl"];
+    /// <summary>
+    /// Fine-tuning a served model on its own kind of crops (box ×1.25, as the pipeline serves it): mild jitter only —
+    /// scale ±0.15, rotation ±15° (p 0.5), translation ±5 % (p 0.5), flip 0.5, no half-body crops.
+    /// </summary>
+    public static AugmentationOptions Finetune { get; } = new()
+    {
+        ScaleFactor = 0.15, RotationFactor = 7.5, RotationProbability = 0.5, FlipProbability = 0.5, Translate = 0.05, TranslateProbability = 0.5,
+    };
+
+    public static IReadOnlyList<string> Presets { get; } = ["standard", "none", "ccssl", "finetune"];
 
     public static AugmentationOptions ByName(string name) => name switch
     {
         "standard" => Standard,
         "none" => None,
         "ccssl" => CcSsl,
+        "finetune" => Finetune,
         _ => throw new ArgumentException($"unknown augmentation '{name}' (known: {string.Join(", ", Presets)})"),
     };
 

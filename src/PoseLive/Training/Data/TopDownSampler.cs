@@ -112,7 +112,16 @@ public sealed class TopDownSampler
                 ? map.Apply(new Keypoint(instance.Keypoints[3 * src], instance.Keypoints[3 * src + 1], 1))
                 : Keypoint.Missing;
         }
-        Codec.Encode(keypoints, target, weights);
+        if (Codec is IPersonCentredCodec centred)
+        {
+            // the person box: its centre carried through the same augmentation (and mirror) as the keypoints, its sides scaled alike
+            var box = BoxOf(instance);
+            var (x, y) = map.Apply(box.X + box.Width / 2.0, box.Y + box.Height / 2.0);
+            double scale = Math.Sqrt(Math.Abs(map.A * map.E - map.B * map.D));
+            float w = (float)(box.Width * scale), h = (float)(box.Height * scale);
+            centred.Encode(keypoints, new BoundingBox((float)x - w / 2, (float)y - h / 2, w, h), target, weights);
+        }
+        else Codec.Encode(keypoints, target, weights);
         return new SampleGeometry(map, flip);
     }
 

@@ -25,6 +25,7 @@ public static class RunExporter
         var checkpoint = CheckpointOf(run);
         var schema = Pose.KeypointSchema.ByName(o.Schema ?? "coco17");
         var codec = Trainer.CreateCodec(o, schema.Count);
+        if (Graph.ServedGraphNet.IsServed(o.Net)) return ExportServed(run, name, modelsDirectory, description, detectorClasses, o, checkpoint, schema, codec);
         using var net = PoseNets.Create(o.Net, codec.OutputChannels(schema.Count));
         var state = TrainingCheckpoint.Load(checkpoint, net, null, out _);
         net.Eval();
@@ -42,6 +43,37 @@ public static class RunExporter
             provenance.Dataset, state.Epoch, provenance.MetricValue is double v ? $"; best {metric} {v:F4} at epoch {state.BestEpoch}" : "");
         net.To(Training.Tensors.DType.Float32);
         return Training.Export.ServedModelWriter.Write(net, modelsDirectory, name, input, o.Codec, schema.Name, $"poselive train ({Path.GetFileName(run)})", description, provenance, detectorClasses);
+    }
+
+    /// <summary>
+    /// A fine-tuned served model: the original graph with the trained initialisers (same nodes, so it runs as fast), and the
+    /// original card under the new name with the new file's hash and the run's provenance.
+    /// </summary>
+    private static ModelCard ExportServed(string run, string name, string modelsDirectory, string? description, string[]? detectorClasses, TrainingOptions o,
+        string checkpoint, Pose.KeypointSchema schema, Pose.Codecs.IKeypointCodec codec)
+    {
+        var source = o.Net[Graph.ServedGraphNet.Prefix.Length..];
+        using var net = Graph.ServedGraphNet.Load(source);
+        var state = TrainingCheckpoint.Load(checkpoint, net, null, out _);
+        string metric = o.Metric ?? (schema.Name == Pose.KeypointSchema.Coco17.Name ? "ap" : "pck");
+        var provenance = new ModelCard.TrainingProvenance(net.Card.Name, Path.GetFileName(o.Train), o.Validation is null ? null : Path.GetFileName(o.Validation),
+            state.Epoch, metric, double.IsFinite(state.BestMetric) ? state.BestMetric : null, state.BestEpoch, Path.GetFullPath(run), Path.GetFileName(checkpoint), o.Codec,
+            0, DateTime.UtcNow.ToString("yyyy-MM-ddTHH:mm:ssZ", CultureInfo.InvariantCulture));
+        description ??= string.Format(CultureInfo.InvariantCulture, "{0} fine-tuned by poselive finetune on {1} for {2} epochs{3}", net.Card.Name, provenance.Dataset, state.Epoch,
+            provenance.MetricValue is double v ? $"; best {metric} {v:F4} at epoch {state.BestEpoch}" : "");
+        Directory.CreateDirectory(modelsDirectory);
+        var file = name + ".onnx";
+        var bytes = net.Graph.ToModel(new Dictionary<string, string> { ["poselive.origin"] = $"poselive finetune ({Path.GetFileName(run)}) from {net.Card.Name}" }).ToByteArray();
+        var card = net.Card with
+        {
+            Name = name, File = file, Sha256 = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), Description = description, Training = provenance,
+            Source = net.Card.Source with { Origin = $"{net.Card.Source.Origin}, fine-tuned by poselive finetune ({Path.GetFileName(run)})" },
+            Classes = detectorClasses ?? net.Card.Classes,
+        };
+        card.Validate(name);
+        IO.AtomicFile.WriteAllBytes(Path.Combine(modelsDirectory, file), bytes);
+        IO.AtomicFile.WriteAllBytes(Path.Combine(modelsDirectory, name + ".card.json"), System.Text.Encoding.UTF8.GetBytes(card.ToJson()));
+        return card;
     }
 
     /// <summary>The options a run was made with (its config.json).</summary>
