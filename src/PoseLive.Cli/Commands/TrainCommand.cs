@@ -14,8 +14,12 @@ internal static class TrainCommand
     {
         var d = new TrainingOptions { Train = "", Output = "" }; // the library's defaults, shown in --help
         var inv = CultureInfo.InvariantCulture;
-        var net = new Option<string>("--net") { Description = $"Network: {string.Join(", ", PoseNets.Names)}.", DefaultValueFactory = _ => d.Net };
-        net.AcceptOnlyFromAmong([.. PoseNets.Names]);
+        var net = new Option<string>("--net") { Description = $"Network: {string.Join(", ", PoseNets.Names)}, or onnx:models/NAME.onnx to train a served model's own graph (with its card beside it; MoveNet takes --codec movenet).", DefaultValueFactory = _ => d.Net };
+        net.Validators.Add(r =>
+        {
+            var v = r.GetValueOrDefault<string>();
+            if (!PoseNets.Names.Contains(v) && !Training.Graph.ServedGraphNet.IsServed(v)) r.AddError($"--net '{v}' is not one of {string.Join(", ", PoseNets.Names)} or onnx:PATH");
+        });
         var train = new Option<string>("--train") { Description = "Training set: COCO keypoint JSON (file names relative to --images), or a NAME.coco.json from `poselive annotate` (video#frame).", Required = true };
         var images = new Option<string?>("--images") { Description = "Image (or video) root for --train (default: the JSON's folder)." };
         var val = new Option<string?>("--val") { Description = "Validation set (COCO keypoint JSON)." };
@@ -23,8 +27,8 @@ internal static class TrainCommand
         var valSplit = new Option<double>("--val-split") { Description = "Without --val: the last fraction of each video (by time) or of the images (by id) validates.", DefaultValueFactory = _ => 0 };
         var schema = new Option<string?>("--schema") { Description = "Keypoint schema the net predicts: coco17 or quadruped18 (default: the dataset's)." };
         var input = new Option<string>("--input") { Description = "Input size HxW (both multiples of 32; 4 for tiny).", DefaultValueFactory = _ => $"{d.InputHeight}x{d.InputWidth}" };
-        var codec = new Option<string>("--codec") { Description = "Heatmap codec: msra, dark, udp, soft-argmax.", DefaultValueFactory = _ => d.Codec };
-        codec.AcceptOnlyFromAmong("msra", "dark", "udp", "soft-argmax");
+        var codec = new Option<string>("--codec") { Description = "Heatmap codec: msra, dark, udp, soft-argmax (movenet for a served MoveNet).", DefaultValueFactory = _ => d.Codec };
+        codec.AcceptOnlyFromAmong("msra", "dark", "udp", "soft-argmax", "movenet");
         var sigma = new Option<double?>("--sigma") { Description = "Target Gaussian sigma in heatmap pixels (default 2 at 64 heatmap rows, scaled)." };
         var epochs = new Option<int>("--epochs") { Description = "Epochs.", DefaultValueFactory = _ => d.Epochs };
         var batch = new Option<int>("--batch", "-b") { Description = "Images per step.", DefaultValueFactory = _ => d.Batch };

@@ -28,100 +28,105 @@ public static class OnnxReader
         var input = new CodedInputStream(bytes.ToArray());
         var model = new ModelProto();
         model.IrVersion = 0;
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
+        Fields(input, tag =>
         {
-            switch (WireFormat.GetTagFieldNumber(tag))
+            switch (Field(tag))
             {
-                case 1: model.IrVersion = input.ReadInt64(); break;
-                case 2: model.ProducerName = input.ReadString(); break;
-                case 3: model.ProducerVersion = input.ReadString(); break;
-                case 4: model.Domain = input.ReadString(); break;
-                case 5: model.ModelVersion = input.ReadInt64(); break;
-                case 6: model.DocString = input.ReadString(); break;
-                case 7: model.Graph = Graph(Sub(input)); break;
-                case 8: model.OpsetImport.Add(Opset(Sub(input))); break;
-                case 14: model.MetadataProps.Add(Entry(Sub(input))); break;
-                default: input.SkipLastField(); break;
+                case 1: model.IrVersion = input.ReadInt64(); return true;
+                case 2: model.ProducerName = input.ReadString(); return true;
+                case 3: model.ProducerVersion = input.ReadString(); return true;
+                case 4: model.Domain = input.ReadString(); return true;
+                case 5: model.ModelVersion = input.ReadInt64(); return true;
+                case 6: model.DocString = input.ReadString(); return true;
+                case 7: model.Graph = Graph(Sub(input)); return true;
+                case 8: model.OpsetImport.Add(Opset(Sub(input))); return true;
+                case 14: model.MetadataProps.Add(Entry(Sub(input))); return true;
+                default: return false;
             }
-        }
+        });
         if (model.Graph is null) throw new OnnxFormatException("the model has no graph");
         return model;
     }
 
     private static CodedInputStream Sub(CodedInputStream input) => new(input.ReadBytes().ToByteArray());
 
+    /// <summary>Reads a message's fields in order: <paramref name="read"/> takes each tag and says whether it knew the field; unknown ones are skipped.</summary>
+    private static void Fields(CodedInputStream input, Func<uint, bool> read)
+    {
+        uint tag;
+        while ((tag = input.ReadTag()) != 0)
+            if (!read(tag)) input.SkipLastField();
+    }
+
+    private static int Field(uint tag) => WireFormat.GetTagFieldNumber(tag);
+
     private static OperatorSetIdProto Opset(CodedInputStream input)
     {
         var o = new OperatorSetIdProto();
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
+        Fields(input, tag =>
         {
-            switch (WireFormat.GetTagFieldNumber(tag))
+            switch (Field(tag))
             {
-                case 1: o.Domain = input.ReadString(); break;
-                case 2: o.Version = input.ReadInt64(); break;
-                default: input.SkipLastField(); break;
+                case 1: o.Domain = input.ReadString(); return true;
+                case 2: o.Version = input.ReadInt64(); return true;
+                default: return false;
             }
-        }
+        });
         return o;
     }
 
     private static StringStringEntryProto Entry(CodedInputStream input)
     {
         var e = new StringStringEntryProto();
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
+        Fields(input, tag =>
         {
-            switch (WireFormat.GetTagFieldNumber(tag))
+            switch (Field(tag))
             {
-                case 1: e.Key = input.ReadString(); break;
-                case 2: e.Value = input.ReadString(); break;
-                default: input.SkipLastField(); break;
+                case 1: e.Key = input.ReadString(); return true;
+                case 2: e.Value = input.ReadString(); return true;
+                default: return false;
             }
-        }
+        });
         return e;
     }
 
     private static GraphProto Graph(CodedInputStream input)
     {
         var g = new GraphProto();
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
+        Fields(input, tag =>
         {
-            switch (WireFormat.GetTagFieldNumber(tag))
+            switch (Field(tag))
             {
-                case 1: g.Node.Add(Node(Sub(input))); break;
-                case 2: g.Name = input.ReadString(); break;
-                case 5: g.Initializer.Add(Tensor(Sub(input))); break;
-                case 10: g.DocString = input.ReadString(); break;
-                case 11: g.Input.Add(ValueInfo(Sub(input))); break;
-                case 12: g.Output.Add(ValueInfo(Sub(input))); break;
-                case 13: g.ValueInfo.Add(ValueInfo(Sub(input))); break;
-                default: input.SkipLastField(); break;
+                case 1: g.Node.Add(Node(Sub(input))); return true;
+                case 2: g.Name = input.ReadString(); return true;
+                case 5: g.Initializer.Add(Tensor(Sub(input))); return true;
+                case 10: g.DocString = input.ReadString(); return true;
+                case 11: g.Input.Add(ValueInfo(Sub(input))); return true;
+                case 12: g.Output.Add(ValueInfo(Sub(input))); return true;
+                case 13: g.ValueInfo.Add(ValueInfo(Sub(input))); return true;
+                default: return false;
             }
-        }
+        });
         return g;
     }
 
     private static NodeProto Node(CodedInputStream input)
     {
         var n = new NodeProto();
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
+        Fields(input, tag =>
         {
-            switch (WireFormat.GetTagFieldNumber(tag))
+            switch (Field(tag))
             {
-                case 1: n.Input.Add(input.ReadString()); break;
-                case 2: n.Output.Add(input.ReadString()); break;
-                case 3: n.Name = input.ReadString(); break;
-                case 4: n.OpType = input.ReadString(); break;
-                case 5: n.Attribute.Add(Attribute(Sub(input))); break;
-                case 6: n.DocString = input.ReadString(); break;
-                case 7: n.Domain = input.ReadString(); break;
-                default: input.SkipLastField(); break;
+                case 1: n.Input.Add(input.ReadString()); return true;
+                case 2: n.Output.Add(input.ReadString()); return true;
+                case 3: n.Name = input.ReadString(); return true;
+                case 4: n.OpType = input.ReadString(); return true;
+                case 5: n.Attribute.Add(Attribute(Sub(input))); return true;
+                case 6: n.DocString = input.ReadString(); return true;
+                case 7: n.Domain = input.ReadString(); return true;
+                default: return false;
             }
-        }
+        });
         return n;
     }
 
@@ -137,24 +142,23 @@ public static class OnnxReader
         List<float> floats = [];
         List<long> ints = [];
         List<string> strings = [];
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
+        Fields(input, tag =>
         {
-            switch (WireFormat.GetTagFieldNumber(tag))
+            switch (Field(tag))
             {
-                case 1: name = input.ReadString(); break;
-                case 2: f = input.ReadFloat(); break;
-                case 3: i = input.ReadInt64(); break;
-                case 4: s = input.ReadBytes().ToStringUtf8(); break;
-                case 5: t = Tensor(Sub(input)); break;
-                case 6: g = Graph(Sub(input)); break;
-                case 7: ReadFloats(input, tag, floats); break;
-                case 8: ReadInt64s(input, tag, ints); break;
-                case 9: strings.Add(input.ReadBytes().ToStringUtf8()); break;
-                case 20: type = (AttributeType)input.ReadInt32(); break;
-                default: input.SkipLastField(); break;
+                case 1: name = input.ReadString(); return true;
+                case 2: f = input.ReadFloat(); return true;
+                case 3: i = input.ReadInt64(); return true;
+                case 4: s = input.ReadBytes().ToStringUtf8(); return true;
+                case 5: t = Tensor(Sub(input)); return true;
+                case 6: g = Graph(Sub(input)); return true;
+                case 7: ReadFloats(input, tag, floats); return true;
+                case 8: ReadInt64s(input, tag, ints); return true;
+                case 9: strings.Add(input.ReadBytes().ToStringUtf8()); return true;
+                case 20: type = (AttributeType)input.ReadInt32(); return true;
+                default: return false;
             }
-        }
+        });
         var a = new AttributeProto { Name = name, Type = type, F = f, I = i, S = s, T = t, G = g };
         a.Floats.AddRange(floats);
         a.Ints.AddRange(ints);
@@ -165,73 +169,70 @@ public static class OnnxReader
     private static ValueInfoProto ValueInfo(CodedInputStream input)
     {
         var v = new ValueInfoProto();
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
+        Fields(input, tag =>
         {
-            switch (WireFormat.GetTagFieldNumber(tag))
+            switch (Field(tag))
             {
-                case 1: v.Name = input.ReadString(); break;
-                case 2: v.Type = Type(Sub(input)); break;
-                case 3: v.DocString = input.ReadString(); break;
-                default: input.SkipLastField(); break;
+                case 1: v.Name = input.ReadString(); return true;
+                case 2: v.Type = Type(Sub(input)); return true;
+                case 3: v.DocString = input.ReadString(); return true;
+                default: return false;
             }
-        }
+        });
         return v;
     }
 
     private static TypeProto Type(CodedInputStream input)
     {
         var t = new TypeProto();
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
+        Fields(input, tag =>
         {
-            if (WireFormat.GetTagFieldNumber(tag) == 1) t.TensorType = TensorType(Sub(input));
-            else input.SkipLastField();
-        }
+            if (Field(tag) != 1) return false;
+            t.TensorType = TensorType(Sub(input));
+            return true;
+        });
         return t;
     }
 
     private static TensorTypeProto TensorType(CodedInputStream input)
     {
         var t = new TensorTypeProto();
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
+        Fields(input, tag =>
         {
-            switch (WireFormat.GetTagFieldNumber(tag))
+            switch (Field(tag))
             {
-                case 1: t.ElemType = (OnnxDataType)input.ReadInt32(); break;
-                case 2: t.Shape = Shape(Sub(input)); break;
-                default: input.SkipLastField(); break;
+                case 1: t.ElemType = (OnnxDataType)input.ReadInt32(); return true;
+                case 2: t.Shape = Shape(Sub(input)); return true;
+                default: return false;
             }
-        }
+        });
         return t;
     }
 
     private static TensorShapeProto Shape(CodedInputStream input)
     {
         var s = new TensorShapeProto();
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
+        Fields(input, tag =>
         {
-            if (WireFormat.GetTagFieldNumber(tag) == 1) s.Dim.Add(Dimension(Sub(input)));
-            else input.SkipLastField();
-        }
+            if (Field(tag) != 1) return false;
+            s.Dim.Add(Dimension(Sub(input)));
+            return true;
+        });
         return s;
     }
 
     private static DimensionProto Dimension(CodedInputStream input)
     {
         var d = new DimensionProto();
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
+        Fields(input, tag =>
         {
-            switch (WireFormat.GetTagFieldNumber(tag))
+            switch (Field(tag))
             {
-                case 1: d.DimValue = input.ReadInt64(); break;
-                case 2: d.DimParam = input.ReadString(); break;
-                default: input.SkipLastField(); break;
+                case 1: d.DimValue = input.ReadInt64(); return true;
+                case 2: d.DimParam = input.ReadString(); return true;
+                default: return false;
             }
-        }
+        });
         return d;
     }
 
@@ -242,23 +243,22 @@ public static class OnnxReader
         List<long> longs = [];
         List<double> doubles = [];
         bool external = false;
-        uint tag;
-        while ((tag = input.ReadTag()) != 0)
+        Fields(input, tag =>
         {
-            switch (WireFormat.GetTagFieldNumber(tag))
+            switch (Field(tag))
             {
-                case 1: ReadInt64s(input, tag, t.Dims); break;
-                case 2: t.DataType = (OnnxDataType)input.ReadInt32(); break;
-                case 4: ReadFloats(input, tag, floats); break;
-                case 5: case 7: ReadInt64s(input, tag, longs); break; // int32_data and int64_data are both varints
-                case 8: t.Name = input.ReadString(); break;
-                case 9: t.RawData = input.ReadBytes().ToByteArray(); break;
-                case 10: ReadDoubles(input, tag, doubles); break;
-                case 12: t.DocString = input.ReadString(); break;
-                case 14: external = input.ReadInt32() == 1; break;
-                default: input.SkipLastField(); break;
+                case 1: ReadInt64s(input, tag, t.Dims); return true;
+                case 2: t.DataType = (OnnxDataType)input.ReadInt32(); return true;
+                case 4: ReadFloats(input, tag, floats); return true;
+                case 5: case 7: ReadInt64s(input, tag, longs); return true; // int32_data and int64_data are both varints
+                case 8: t.Name = input.ReadString(); return true;
+                case 9: t.RawData = input.ReadBytes().ToByteArray(); return true;
+                case 10: ReadDoubles(input, tag, doubles); return true;
+                case 12: t.DocString = input.ReadString(); return true;
+                case 14: external = input.ReadInt32() == 1; return true;
+                default: return false;
             }
-        }
+        });
         if (external) throw new OnnxFormatException($"initialiser '{t.Name}' keeps its data in an external file, which PoseLive does not read");
         if (t.RawData.IsEmpty) t.RawData = TypedToRaw(t, floats, longs, doubles);
         return t;

@@ -139,6 +139,22 @@ public sealed class FootageCrops(IPersonDetector detector, double linkIoU = 0.3,
         return new FootageReport(crops, names, frames, skipped) { ClipFiles = clips.Select(c => new FootageClip(c.Name, c.Files, c.Video)).ToList(), FrameStep = frameStep };
     }
 
+    /// <summary>The frames of a clip that <paramref name="wanted"/> lists, in order, each with its entries (the caller disposes the frame); stops after the last.</summary>
+    internal static IEnumerable<(VideoFrame Frame, long Index, List<T> Here)> FramesOf<T>(FootageClip clip, IReadOnlyDictionary<long, List<T>> wanted)
+    {
+        long last = wanted.Keys.Max();
+        foreach (var (frame, index) in Frames(clip.Files, clip.Video))
+        {
+            if (wanted.TryGetValue(index, out var here))
+            {
+                yield return (frame, index, here);
+                continue;
+            }
+            frame.Dispose();
+            if (index > last) yield break;
+        }
+    }
+
     // a video's frames in order, or an image sequence's images as frames 0, 1, …
     internal static IEnumerable<(VideoFrame Frame, long Index)> Frames(IReadOnlyList<string> files, bool video)
     {

@@ -51,23 +51,17 @@ public sealed class PseudoLabelRound(IKeypointCodec codec, KeypointSchema schema
         {
             var wanted = clip.GroupBy(p => p.c.Frame).ToDictionary(g => g.Key, g => g.ToList());
             var source = footage.ClipFiles[clip.Key];
-            long last = wanted.Keys.Max();
             byte[]? previousGrey = null;
             long previousFrame = long.MinValue;
             var previousByTrack = new Dictionary<int, PseudoLabel>();
             var random = new Random((int)(new Data.SampleRandom(settings.Seed, round, clip.Key, stream: 0xCC55).NextUInt64() & 0x7fffffff));
             try
             {
-                foreach (var (frame, index) in FootageCrops.Frames(source.Files, source.Video))
+                foreach (var (frame, index, here) in FootageCrops.FramesOf(source, wanted))
                 {
                     using (frame)
                     {
                         cancel.ThrowIfCancellationRequested();
-                        if (!wanted.TryGetValue(index, out var here))
-                        {
-                            if (index > last) break;
-                            continue;
-                        }
                         var rgb = frame.Plane(0);
                         byte[]? grey = settings.Temporal ? Grey(rgb, frame.Width, frame.Height, frame.Stride) : null;
                         // the temporal check needs the previous searched frame of the clip (the footage may have been searched every Nth frame)

@@ -73,16 +73,11 @@ public sealed class TeacherPseudoLabeler(IPoseEstimator teacher, TeacherLabelSet
             var previousByTrack = new Dictionary<int, PersonPose>();
             try
             {
-                foreach (var (frame, index) in FootageCrops.Frames(files.Files, files.Video))
+                foreach (var (frame, index, crops) in FootageCrops.FramesOf(files, byFrame))
                 {
                     using (frame)
                     {
                         cancel.ThrowIfCancellationRequested();
-                        if (!byFrame.TryGetValue(index, out var crops))
-                        {
-                            if (index > last) break;
-                            continue;
-                        }
                         int w = frame.Width, h = frame.Height, stride = frame.Stride;
                         var rgb = frame.Plane(0);
                         var boxes = crops.Select(c => new DetectedBox(c.Box, c.Score, 0)).ToList();

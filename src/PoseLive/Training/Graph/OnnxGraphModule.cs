@@ -51,7 +51,7 @@ public sealed class OnnxGraphModule : Module
                 throw new GraphOpException($"unsupported op {(string.IsNullOrEmpty(node.Domain) ? "" : node.Domain + ".")}{node.OpType} ({node.Label()})");
 
         var roles = Roles(graph);
-        var layerWeights = graph.Node.Where(n => GraphOps.IsLayer(n.OpType)).SelectMany(n => n.Input.Skip(1)).ToHashSet(StringComparer.Ordinal);
+        var layerWeights = LayerWeights(graph);
         try
         {
             foreach (var init in graph.Initializer)
@@ -101,6 +101,17 @@ public sealed class OnnxGraphModule : Module
                 roles[name] = roles.TryGetValue(name, out var had) ? (Role)Math.Max((int)had, (int)role) : role;
             }
         return roles;
+    }
+
+    // Operands of layers after the first (weights, biases, scales), followed back through Casts (half-precision weights
+    // cast up where they are used are still weights).
+    private static HashSet<string> LayerWeights(GraphProto graph)
+    {
+        var weights = graph.Node.Where(n => GraphOps.IsLayer(n.OpType)).SelectMany(n => n.Input.Skip(1)).ToHashSet(StringComparer.Ordinal);
+        var casts = graph.Node.Where(n => n.OpType == "Cast" && n.Input.Count == 1).ToDictionary(n => n.Output[0], n => n.Input[0], StringComparer.Ordinal);
+        foreach (var w in weights.ToList())
+            for (var v = w; casts.TryGetValue(v, out var input); v = input) weights.Add(input);
+        return weights;
     }
 
     private static Tensor FromProto(TensorProto t)

@@ -222,4 +222,38 @@ public class OnnxGraphModuleTests(ITestOutputHelper output)
         }
         finally { File.Delete(path); }
     }
+
+    [Fact]
+    public void Float16_weights_train_in_float32_and_are_saved_as_float16()
+    {
+        // y = Conv(x, Cast(w16 → float)): a half-precision weight cast up where it is used
+        var b = new OnnxGraphBuilder("half");
+        var x = b.Input("x", OnnxDataType.Float, 1, 2, 5, 5);
+        var w16 = Enumerable.Range(0, 3 * 2 * 3 * 3).Select(i => (Half)(0.1f * ((i % 7) - 3))).ToArray();
+        var w = b.Node("Cast", [b.Initializer<Half>("w16", w16, 3, 2, 3, 3)], AttributeProto.Int("to", (long)OnnxDataType.Float));
+        b.NodeNamed("Conv", [x, w], ["y"], null, AttributeProto.IntList("pads", 1, 1, 1, 1));
+        b.Output("y", OnnxDataType.Float, 1, 3, 5, 5);
+        var model = b.Build();
+        using var graph = new OnnxGraphModule(model, "half.onnx");
+        var (name, weight) = graph.NamedParameters().Single();
+        Assert.Equal("w16", name);
+        Assert.Equal(DType.Float32, weight.DType);
+        Assert.Equal(w16.Select(h => (float)h), weight.ToFloats());
+        using (var scope = new DisposeScope())
+        {
+            var sgd = new Sgd([weight], learningRate: 0.25);
+            graph.Forward(Tensor.FromArray(Enumerable.Range(0, 50).Select(i => i * 0.02f).ToArray(), 1, 2, 5, 5)).Sum().Backward();
+            sgd.Step();
+            sgd.Dispose();
+        }
+        var trained = weight.ToFloats();
+        var saved = graph.ToModel().Graph!.Initializer.Single();
+        Assert.Equal(OnnxDataType.Float16, saved.DataType);
+        var back = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, Half>(saved.RawData.Span).ToArray();
+        Assert.Equal(trained.Select(f => (float)(Half)f), back.Select(h => (float)h));
+        Assert.NotEqual(w16, back);
+        // ONNX Runtime runs the saved graph
+        using var session = InferenceSession.FromBytes(graph.ToModel().ToByteArray());
+        Assert.Equal("y", session.Outputs.Single().Name);
+    }
 }
