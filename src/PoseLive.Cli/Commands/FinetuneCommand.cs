@@ -164,8 +164,8 @@ internal static class FinetuneCommand
                 log.WriteLine($"stopped; {o.Output} keeps the pseudo-labels and the checkpoint: resume with the same command and --resume");
                 return PoseLiveCli.ExitFailure;
             }
-            log.WriteLine(string.Format(CultureInfo.InvariantCulture, "done in {0:hh\\:mm\\:ss}: held-out AP against {1}'s labels {2:F4} → {3:F4}; run {4}; served model {5} (models/{5}.onnx) — try `poselive annotate CLIP --model {5}`",
-                result.Elapsed, o.Teacher, result.ApBefore, result.ApAfter, result.Run, result.Exported?.Name));
+            log.WriteLine(string.Format(CultureInfo.InvariantCulture, "done in {0:hh\\:mm\\:ss}: held-out AP against {1} labels {2:F4} → {3:F4}; run {4}; served model {5} (models/{5}.onnx) — try `poselive annotate CLIP --model {5}`",
+                result.Elapsed, o.Teacher == "self" ? o.Model + "'s own" : o.Teacher + "'s", result.ApBefore, result.ApAfter, result.Run, result.Exported?.Name));
             return PoseLiveCli.ExitOk;
         }
     }

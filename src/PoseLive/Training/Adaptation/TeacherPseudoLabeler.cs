@@ -27,6 +27,23 @@ public sealed record TeacherLabelSettings
     public TemporalConsistency Flow { get; init; } = new();
     public double HoldOut { get; init; } = 0.2;
 
+    /// <summary>
+    /// The rule for one keypoint: <paramref name="mirrored"/> is the teacher's keypoint on the mirrored frame mapped back
+    /// (null without the flip check), <paramref name="previous"/> the track's keypoint in the previous frame and
+    /// <paramref name="flowed"/> where Lucas–Kanade carried it (null when there is no previous frame); <paramref name="size"/>
+    /// is the box's longer side.
+    /// </summary>
+    public KeypointVerdict Judge(Keypoint point, Keypoint? mirrored, Keypoint? previous, (float X, float Y, bool Found)? flowed, double size)
+    {
+        if (point.IsMissing || point.Score < MinScore) return KeypointVerdict.NotConfident;
+        if (Flip && (mirrored is not { IsMissing: false } m || Distance(point, m.X, m.Y) > FlipTolerance * size)) return KeypointVerdict.FlipDisagrees;
+        if (!Temporal) return KeypointVerdict.Kept;
+        if (previous is not { IsMissing: false } b || b.Score < MinScore || flowed is not { Found: true } f) return KeypointVerdict.Unjudged;
+        return Distance(point, f.X, f.Y) > TemporalTolerance * size ? KeypointVerdict.TemporalDisagrees : KeypointVerdict.Kept;
+    }
+
+    private static double Distance(Keypoint p, float x, float y) => Math.Sqrt((p.X - x) * (p.X - x) + (p.Y - y) * (p.Y - y));
+
     public TeacherLabelSettings Validate()
     {
         if (MinScore is < 0 or > 1) throw new ArgumentException("--min-score must be in [0, 1]");
@@ -35,6 +52,9 @@ public sealed record TeacherLabelSettings
         return this;
     }
 }
+
+/// <summary>Why a teacher keypoint was kept or not, in the order the checks run (each later verdict passed the earlier checks).</summary>
+public enum KeypointVerdict { NotConfident, FlipDisagrees, Unjudged, TemporalDisagrees, Kept }
 
 /// <summary>What a labelling pass kept, and why the rest went.</summary>
 public sealed record TeacherLabelStats(int Crops, int HeldOutCrops, int Keypoints, int Confident, int FlipAgreed, int TemporalJudged, int TemporalAgreed, int Kept,
@@ -108,28 +128,18 @@ public sealed class TeacherPseudoLabeler(IPoseEstimator teacher, TeacherLabelSet
                                 if (settings.Temporal && consecutive && previousByTrack.TryGetValue(crops[i].Track, out var before))
                                     flowed = Interop.OpenCv.OpenCvFlow.Track(previousGrey!, grey!, w, h,
                                         before.Keypoints.Select(p => p.IsMissing ? (0f, 0f) : (p.X, p.Y)).ToArray(), settings.Flow.Window, settings.Flow.Levels);
+                                var previous = flowed is null ? null : previousByTrack[crops[i].Track];
                                 for (int j = 0; j < k; j++)
                                 {
-                                    var p = pose.Keypoints[j];
                                     keypoints++;
-                                    if (p.IsMissing || p.Score < settings.MinScore) continue;
-                                    confident++;
-                                    if (mirrored is not null)
-                                    {
-                                        var m = mirrored[i].Keypoints[j];
-                                        if (m.IsMissing || Distance(p, m.X, m.Y) > settings.FlipTolerance * size) continue;
-                                    }
-                                    flipAgreed++;
-                                    if (settings.Temporal)
-                                    {
-                                        var b = flowed is null ? Keypoint.Missing : previousByTrack[crops[i].Track].Keypoints[j];
-                                        if (flowed is null || b.IsMissing || b.Score < settings.MinScore || !flowed[j].Found) continue;
-                                        judged++;
-                                        if (Distance(p, flowed[j].X, flowed[j].Y) > settings.TemporalTolerance * size) continue;
-                                        temporalAgreed++;
-                                    }
-                                    keep[j] = true;
-                                    kept++;
+                                    var verdict = settings.Judge(pose.Keypoints[j], mirrored?[i].Keypoints[j], previous?.Keypoints[j],
+                                        flowed is null ? null : flowed[j], size);
+                                    if (verdict >= KeypointVerdict.FlipDisagrees) confident++;
+                                    if (verdict >= KeypointVerdict.Unjudged) flipAgreed++;
+                                    if (verdict >= KeypointVerdict.TemporalDisagrees && settings.Temporal) judged++;
+                                    if (verdict == KeypointVerdict.Kept && settings.Temporal) temporalAgreed++;
+                                    keep[j] = verdict == KeypointVerdict.Kept;
+                                    if (keep[j]) kept++;
                                 }
                                 train.Add(crops[i], pose, keep);
                             }
@@ -150,8 +160,6 @@ public sealed class TeacherPseudoLabeler(IPoseEstimator teacher, TeacherLabelSet
         return new TeacherLabelStats(footage.Crops.Count, heldCrops, keypoints, confident, flipAgreed, judged, temporalAgreed, kept,
             train.Annotations.Count(a => a.NumKeypoints > 0), clock.Elapsed.TotalSeconds);
     }
-
-    private static double Distance(Keypoint p, float x, float y) => Math.Sqrt((p.X - x) * (p.X - x) + (p.Y - y) * (p.Y - y));
 
     /// <summary>The teacher on the horizontally mirrored frame, mapped back: x → W − 1 − x and left/right keypoints swapped.</summary>
     private IReadOnlyList<PersonPose> Mirrored(ReadOnlySpan<byte> rgb, int width, int height, int stride, IReadOnlyList<DetectedBox> boxes, int[] flipIndex)
