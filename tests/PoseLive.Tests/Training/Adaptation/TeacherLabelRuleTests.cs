@@ -3,10 +3,10 @@ using PoseLive.Training.Adaptation;
 
 namespace PoseLive.Tests.Training.Adaptation;
 
-/// <summary>The people pseudo-label rule on constructed cases: a box of longer side 200 px, so the 0.05 tolerances are 10 px.</summary>
+/// <summary>The people pseudo-label rule on constructed cases: a box of longer side 200 px and tolerances of 0.05, so 10 px.</summary>
 public class TeacherLabelRuleTests
 {
-    private static readonly TeacherLabelSettings Rule = new();
+    private static readonly TeacherLabelSettings Rule = new() { FlipTolerance = 0.05, TemporalTolerance = 0.05 };
     private static readonly Keypoint Here = new(100, 50, 0.8f);
 
     [Theory]
@@ -39,6 +39,14 @@ public class TeacherLabelRuleTests
         Assert.Equal(KeypointVerdict.Unjudged, Rule.Judge(Here, mirrored, new Keypoint(98, 49, 0.9f), (100, 50, false), 200)); // the flow lost it
         Assert.Equal(KeypointVerdict.Unjudged, Rule.Judge(Here, mirrored, new Keypoint(98, 49, 0.2f), (100, 50, true), 200));  // it was not confident then
         Assert.Equal(KeypointVerdict.Unjudged, Rule.Judge(Here, mirrored, Keypoint.Missing, (100, 50, true), 200));
+    }
+
+    [Fact]
+    public void The_default_tolerances_are_a_tenth_of_the_box()
+    {
+        var rule = new TeacherLabelSettings();
+        Assert.Equal(KeypointVerdict.Kept, rule.Judge(Here, new Keypoint(119.9f, 50, 0.7f), new Keypoint(90, 40, 0.9f), (112, 66, true), 200)); // 19.9 and 20 px
+        Assert.Equal(KeypointVerdict.FlipDisagrees, rule.Judge(Here, new Keypoint(120.1f, 50, 0.7f), null, null, 200));
     }
 
     [Fact]
