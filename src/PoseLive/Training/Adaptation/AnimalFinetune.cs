@@ -97,7 +97,7 @@ public sealed class AnimalFinetune(AnimalFinetuneOptions options, TextWriter log
             adaptation.RoundEpochs, adaptation.Rounds, adaptation.Lambda, adaptation.Optimizer, adaptation.LearningRate, adaptation.Batch, adaptation.Labels.Passes,
             adaptation.Labels.Temporal ? ", temporal check" : ""));
         var shown = Stopwatch.StartNew();
-        var summary = new CcsslAdapter(adaptation, new EpochLog(log, adaptation.Epochs), stats => log.WriteLine(string.Format(Inv,
+        var summary = new CcsslAdapter(adaptation, new FinetuneEpochLog(log, adaptation.Epochs, "pck"), stats => log.WriteLine(string.Format(Inv,
                 "  round {0}: kept {1} of {2} keypoints ({3:P0}, confidence ≥ {4:F3}); the flow replaced {5} ({6:F0} s)", stats.Round + 1, stats.Kept, stats.Keypoints,
                 stats.KeptFraction, stats.Threshold, stats.FlowReplaced, stats.Seconds)),
             (done, total) =>
@@ -153,7 +153,7 @@ public sealed class AnimalFinetune(AnimalFinetuneOptions options, TextWriter log
             Epochs = o.SyntheticEpochs, Batch = Math.Max(c.Batch, 16), LearningRate = o.SyntheticLearningRate, Optimizer = "adam", Schedule = "constant", Augmentation = "ccssl",
             Workers = c.Workers, Threads = c.Threads, Seed = c.Seed, Metric = "pck", Output = run, CacheMegabytes = c.CacheMegabytes,
         };
-        var summary = new Trainer(options, new EpochLog(log, options.Epochs)).Run(File.Exists(Path.Combine(run, "last.pth")), cancel);
+        var summary = new Trainer(options, new FinetuneEpochLog(log, options.Epochs, "pck")).Run(File.Exists(Path.Combine(run, "last.pth")), cancel);
         if (summary.Interrupted) throw new OperationCanceledException();
         var exported = RunExporter.Export(run, name, o.ModelsDirectory, string.Format(Inv, "{0} {1}x{2} trained by poselive finetune on {3} synthetic horses ({4}) for {5} epochs with CC-SSL's strong augmentation; held-out synthetic PCK@0.05 {6:F3}",
             c.Net, c.InputHeight, c.InputWidth, count, o.Synthetic is null ? o.SyntheticStyle.ToString().ToLowerInvariant() + " style" : data, o.SyntheticEpochs, summary.BestMetric));
@@ -180,11 +180,4 @@ public sealed class AnimalFinetune(AnimalFinetuneOptions options, TextWriter log
     }
 
     private static string Duration(double seconds) => seconds < 90 ? $"{seconds:F0} s" : seconds < 5400 ? $"{seconds / 60:F0} min" : $"{seconds / 3600:F1} h";
-
-    private sealed class EpochLog(TextWriter log, int epochs) : ITrainingObserver
-    {
-        public void Message(string text) => log.WriteLine("  " + text);
-        public void EpochFinished(EpochRecord r) => log.WriteLine(string.Format(Inv, "  epoch {0}/{1}: loss {2:G4}, {3:F1} images/s, {4:F0} s{5}", r.Epoch, epochs, r.TrainLoss,
-            r.ImagesPerSecond, r.TrainSeconds, r.Pck05 is double p ? $"; PCK@0.05 {p:F3}, PCK@0.1 {r.Pck10:F3}" : ""));
-    }
 }

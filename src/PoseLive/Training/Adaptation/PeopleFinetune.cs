@@ -125,7 +125,7 @@ public sealed class PeopleFinetune(PeopleFinetuneOptions options, TextWriter log
         double before = BaselineAp(training, validationPath);
         log.WriteLine(string.Format(Inv, "[3/4] fine-tuning {0} ({1}x{2}): {3} epochs, {4} lr {5:G3}, batch {6}, {7} augmentation; held-out AP before: {8:F4}",
             card.Name, card.Input.Height, card.Input.Width, o.Epochs, o.Optimizer, o.LearningRate, o.Batch, o.Augmentation, before));
-        var summary = new Trainer(training, new EpochLog(log, o.Epochs)).Run(resume && File.Exists(Path.Combine(training.Output, "last.pth")), cancel);
+        var summary = new Trainer(training, new FinetuneEpochLog(log, o.Epochs, "ap")).Run(resume && File.Exists(Path.Combine(training.Output, "last.pth")), cancel);
         if (summary.Interrupted) return new PeopleFinetuneResult(o.Output, null, stats, before, summary.BestMetric, summary, footage, clock.Elapsed);
 
         // 4. export
@@ -163,12 +163,5 @@ public sealed class PeopleFinetune(PeopleFinetuneOptions options, TextWriter log
         using var net = (ServedGraphNet)Nets.PoseNets.Create(o.Net, 0);
         var validator = new PoseValidator(data, Trainer.CreateCodec(o, data.Schema.Count), ServedGraphNet.NormalizationOf(net.Card), store, o.Batch);
         return Trainer.Validate(validator, net).Coco.AP;
-    }
-
-    private sealed class EpochLog(TextWriter log, int epochs) : ITrainingObserver
-    {
-        public void Message(string text) => log.WriteLine("  " + text);
-        public void EpochFinished(EpochRecord r) => log.WriteLine(string.Format(Inv, "  epoch {0}/{1}: loss {2:G4}, {3:F1} images/s, {4:F0} s{5}", r.Epoch, epochs, r.TrainLoss,
-            r.ImagesPerSecond, r.TrainSeconds, r.AP is double ap ? $"; held-out AP {ap:F4}" : ""));
     }
 }

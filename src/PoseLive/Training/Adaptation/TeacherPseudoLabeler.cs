@@ -75,6 +75,8 @@ public sealed record TeacherLabelStats(int Crops, int HeldOutCrops, int Keypoint
 /// </summary>
 public sealed class TeacherPseudoLabeler(IPoseEstimator teacher, TeacherLabelSettings settings)
 {
+    private byte[] _mirror = [];
+
     public TeacherLabelStats Run(FootageReport footage, string trainPath, string validationPath, Action<int, int>? progress = null, CancellationToken cancel = default)
     {
         var clock = Stopwatch.StartNew();
@@ -166,7 +168,8 @@ public sealed class TeacherPseudoLabeler(IPoseEstimator teacher, TeacherLabelSet
     /// <summary>The teacher on the horizontally mirrored frame, mapped back: x → W − 1 − x and left/right keypoints swapped.</summary>
     private IReadOnlyList<PersonPose> Mirrored(ReadOnlySpan<byte> rgb, int width, int height, int stride, IReadOnlyList<DetectedBox> boxes, int[] flipIndex)
     {
-        var mirror = new byte[stride * height];
+        if (_mirror.Length != stride * height) _mirror = new byte[stride * height]; // one buffer for the whole footage
+        var mirror = _mirror;
         for (int y = 0; y < height; y++)
         {
             var row = rgb.Slice(y * stride, width * 3);
