@@ -6,9 +6,15 @@ using PoseLive.Pose;
 
 namespace PoseLive.Export;
 
-/// <summary>One finished frame as journaled: raw estimates (exact floats, for resuming) and the tracked people.</summary>
+/// <summary>
+/// One finished frame as journaled: raw estimates (exact floats, for resuming) and the tracked people; live runs
+/// mark the people carried by the tracker rather than estimated in this frame (<see cref="Extrapolated"/>: their track ids).
+/// </summary>
 public sealed record JournalFrame(long Frame, double Time, int Width, int Height, bool Detected, IReadOnlyList<PersonPose> Raw,
-    IReadOnlyList<(int TrackId, Keypoint[] Keypoints, BoundingBox Box, float Score)> People);
+    IReadOnlyList<(int TrackId, Keypoint[] Keypoints, BoundingBox Box, float Score)> People)
+{
+    public IReadOnlySet<int> Extrapolated { get; init; } = new HashSet<int>();
+}
 
 /// <summary>
 /// Per-frame JSON Lines: one complete line per finished frame, flushed as written, so streaming
@@ -117,6 +123,7 @@ public sealed class FrameJournal : IFrameSink, IDisposable
                 WriteBox(w, p.Box);
                 w.WriteNumber("score", p.Score);
                 WriteKeypoints(w, p.Keypoints);
+                if (p.Extrapolated) w.WriteBoolean("extrapolated", true);       // live, over the pose budget: not estimated in this frame
                 w.WriteEndObject();
             }
             w.WriteEndArray();
@@ -196,8 +203,10 @@ public sealed class FrameJournal : IFrameSink, IDisposable
             new PersonPose(Kps(p.GetProperty("keypoints")), Box(p.GetProperty("box")), p.GetProperty("box_score").GetSingle(), p.GetProperty("score").GetSingle())).ToList();
         var people = e.GetProperty("people").EnumerateArray().Select(p =>
             (p.GetProperty("track_id").GetInt32(), Kps(p.GetProperty("keypoints")), Box(p.GetProperty("box")), p.GetProperty("score").GetSingle())).ToList();
+        var extrapolated = e.GetProperty("people").EnumerateArray()
+            .Where(p => p.TryGetProperty("extrapolated", out var x) && x.GetBoolean()).Select(p => p.GetProperty("track_id").GetInt32()).ToHashSet();
         return new JournalFrame(e.GetProperty("frame").GetInt64(), e.GetProperty("time").GetDouble(), e.GetProperty("width").GetInt32(),
-            e.GetProperty("height").GetInt32(), e.GetProperty("detected").GetBoolean(), raw, people);
+            e.GetProperty("height").GetInt32(), e.GetProperty("detected").GetBoolean(), raw, people) { Extrapolated = extrapolated };
     }
 
     private static bool EndsWithNewline(string path)

@@ -1,3 +1,4 @@
+using PoseLive.Detection;
 using PoseLive.Estimation;
 using PoseLive.Media;
 using PoseLive.Tracking;
@@ -25,13 +26,15 @@ public sealed class FrameResult
     public required IReadOnlyList<TrackedPerson> People { get; init; }
     public required IReadOnlyList<PersonPose> RawPoses { get; init; }
     public required bool Detected { get; init; }
+    /// <summary>The detector's latest boxes (for the window's D layer): from this frame offline, from an earlier frame live.</summary>
+    public IReadOnlyList<DetectedBox> Detections { get; init; } = [];
     public VideoFrame? Frame { get; init; }
 
     /// <summary>This result with other people (offline back-fill adds tracks confirmed by later frames).</summary>
     public FrameResult WithPeople(IReadOnlyList<TrackedPerson> people) => new()
     {
         FrameIndex = FrameIndex, Time = Time, Width = Width, Height = Height, People = people, RawPoses = RawPoses,
-        Detected = Detected, Frame = Frame, Times = Times,
+        Detected = Detected, Detections = Detections, Frame = Frame, Times = Times,
     };
     public StageTimes Times;
 }

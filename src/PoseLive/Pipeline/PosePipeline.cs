@@ -144,7 +144,7 @@ public sealed class PosePipeline(IPersonDetector detector, IPoseEstimator estima
             w.Result = new FrameResult
             {
                 FrameIndex = w.Frame.Index, Time = w.Frame.Seconds, Width = w.Frame.Width, Height = w.Frame.Height,
-                People = people, RawPoses = w.Poses, Detected = w.Detections is not null, Frame = w.Frame, Times = w.Times,
+                People = people, RawPoses = w.Poses, Detected = w.Detections is not null, Detections = w.Detections ?? [], Frame = w.Frame, Times = w.Times,
             };
             return w;
         }));
@@ -242,19 +242,12 @@ public sealed class PosePipeline(IPersonDetector detector, IPoseEstimator estima
             : Channel.CreateBounded<Work>(options);
     }
 
-    /// <summary>Boxes for the next frame from the previous keypoints: the confident keypoints' extent, widened as a detector box would be.</summary>
+    /// <summary>Boxes for the next frame from the previous keypoints (<see cref="PropagatedRegion"/>).</summary>
     private List<DetectedBox> Propagate(IReadOnlyList<PersonPose> previous, int width, int height)
     {
         var boxes = new List<DetectedBox>(previous.Count);
         foreach (var p in previous)
-        {
-            if (BoundingBox.Around(p.Keypoints, _o.PropagationMinScore) is not { } b || b.Width < 2 || b.Height < 2) continue;
-            float padX = b.Width * 0.1f + 2, top = b.Height * 0.15f + 2, bottom = b.Height * 0.05f + 2;
-            float x0 = Math.Max(0, b.X - padX), y0 = Math.Max(0, b.Y - top);
-            float x1 = Math.Min(width, b.Right + padX), y1 = Math.Min(height, b.Bottom + bottom);
-            if (x1 - x0 < 2 || y1 - y0 < 2) continue;
-            boxes.Add(new DetectedBox(new BoundingBox(x0, y0, x1 - x0, y1 - y0), p.BoxScore, 0));
-        }
+            if (PropagatedRegion.From(p.Keypoints, _o.PropagationMinScore, width, height) is { } box) boxes.Add(new DetectedBox(box, p.BoxScore, 0));
         return boxes;
     }
 }

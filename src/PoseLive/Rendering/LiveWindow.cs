@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using PoseLive.Interop.Gl;
 using PoseLive.Interop.Glfw;
 using PoseLive.Media;
@@ -11,29 +10,39 @@ namespace PoseLive.Rendering;
 
 /// <summary>
 /// The live window (GLFW, OpenGL 4.5 core): a game-style frame loop on the calling thread that renders at
-/// display rate (vsync, capped at 60 Hz where there is none), interpolating each person's keypoints
-/// between the last two media timestamps, while the pipeline runs on its own tasks and hands frames over
-/// through a <see cref="WindowSink"/>. Keys: Space pause, . step (paused), H heatmaps, S skeletons,
-/// B boxes, D detector boxes, Esc quit. The title shows fps, latency and the track count.
+/// display rate (vsync, capped at 60 Hz where there is none), while the pipeline runs on its own threads and
+/// hands frames over through a <see cref="WindowSink"/>. Each frame is drawn with its own poses (the pixels and
+/// the people of one pipeline result), track ids beside the skeletons, and a HUD drawn in GL (fps, latency,
+/// people, drops, device and model). Keys: Space pause, . step (paused), H heatmaps, S skeletons, B boxes,
+/// D detector boxes, Esc quit.
 /// </summary>
 public sealed class LiveWindow
 {
     public string? ScreenshotPath { get; init; }
 
+    /// <summary>The clock the loop paces itself and refreshes the HUD by.</summary>
+    public TimeProvider Clock { get; init; } = TimeProvider.System;
+
+    /// <summary>After <see cref="Run"/>: the index of the frame shown last (the screenshot's), or null if none was.</summary>
+    public long? LastShownFrame { get; private set; }
+
     /// <summary>Keypoints (and limbs) scored below this are not drawn.</summary>
     public float MinKeypointScore { get; init; } = 0.3f;
 
-    /// <summary>Runs until Esc, the window closes, or the pipeline finishes; then cancels <paramref name="stop"/>.</summary>
-    public void Run(WindowSink sink, KeypointSchema schema, CancellationTokenSource stop, Func<string> status)
+    /// <summary>
+    /// Runs until Esc, the window closes, <paramref name="stop"/> is cancelled (Ctrl-C) or the pipeline finishes; then
+    /// cancels <paramref name="stop"/>. <paramref name="status"/> gives the HUD's lines for the frame shown (twice a second).
+    /// </summary>
+    public void Run(WindowSink sink, KeypointSchema schema, CancellationTokenSource stop, Func<WindowFrame, IReadOnlyList<string>> status)
     {
         GlfwWindow.Initialise();
         GlfwWindow? window = null;
         try
         {
             // the size follows the first frame
-            WindowFrame? current = sink.TakeLatest(), previous = null;
-            var clock = Stopwatch.StartNew();
-            while (current is null && !stop.IsCancellationRequested && !sink.Finished && clock.Elapsed < TimeSpan.FromSeconds(30))
+            WindowFrame? current = sink.TakeLatest();
+            long waitStart = Clock.GetTimestamp();
+            while (current is null && !stop.IsCancellationRequested && !sink.Finished && Clock.GetElapsedTime(waitStart) < TimeSpan.FromSeconds(30))
             {
                 Thread.Sleep(5);                                                 // waiting for the first frame (its size sizes the window)
                 current = sink.TakeLatest();
@@ -44,7 +53,7 @@ public sealed class LiveWindow
             GlError.EnableDebugOutput(gl);
             GlError.Clear(gl);
             using var renderer = new PoseRenderer(gl, schema);
-            Loop(window, gl, renderer, sink, ref current, ref previous, stop, status);
+            Loop(window, gl, renderer, sink, current, stop, status);
         }
         finally
         {
@@ -54,20 +63,20 @@ public sealed class LiveWindow
         }
     }
 
-    private void Loop(GlfwWindow window, GL gl, PoseRenderer renderer, WindowSink sink, ref WindowFrame current, ref WindowFrame? previous,
-        CancellationTokenSource stop, Func<string> status)
+    private void Loop(GlfwWindow window, GL gl, PoseRenderer renderer, WindowSink sink, WindowFrame current, CancellationTokenSource stop, Func<WindowFrame, IReadOnlyList<string>> status)
     {
         bool paused = false, step = false, heatmaps = true, skeletons = true, boxes = true, detectorBoxes = false;
-        long arrived = Stopwatch.GetTimestamp();
-        long lastTitle = 0;
-        int framesShown = 0;
+        long lastHud = long.MinValue;
         var tick = TimeSpan.FromSeconds(1.0 / 60);
         byte[]? screenshot = null;
         int shotW = 0, shotH = 0;
         bool last = false;
+        IReadOnlyList<string> hud = [];
+        var people = new List<RenderPerson>();
+        var detections = new List<BoundingBox>();
         while (!window.ShouldClose && !stop.IsCancellationRequested && !last)
         {
-            long frameStart = Stopwatch.GetTimestamp();
+            long frameStart = Clock.GetTimestamp();
             window.PollEvents();
             while (window.TryTakeKey(out var key))
                 switch (key)
@@ -84,25 +93,31 @@ public sealed class LiveWindow
             {
                 if (sink.TakeLatest() is { } next)
                 {
-                    if (previous is not null) sink.Return(previous);
-                    previous = current;
+                    sink.Return(current);
                     current = next;
-                    arrived = Stopwatch.GetTimestamp();
                     step = false;
                 }
                 else if (sink.Finished) last = true;                           // the source ended: show the final frame, then close
             }
-            // interpolate from the previous pose to the current one over one media frame interval
-            double span = previous is null ? 0 : current.Time - previous.Time;
-            double alpha = span <= 0 || paused ? 1 : Math.Clamp(Stopwatch.GetElapsedTime(arrived).TotalSeconds / span, 0, 1);
-            var scene = new RenderScene(Interpolate(previous, current, (float)alpha))
+            if (lastHud == long.MinValue || Clock.GetElapsedTime(lastHud) >= TimeSpan.FromSeconds(0.5))
             {
-                ShowHeatmaps = heatmaps, ShowSkeletons = skeletons, ShowBoxes = boxes, ShowDetectorBoxes = detectorBoxes,
-                MinKeypointScore = MinKeypointScore,
+                lastHud = Clock.GetTimestamp();
+                hud = paused ? [.. status(current), "paused (Space)"] : status(current);
+            }
+            // the frame's own people, exactly as the pipeline wrote them for it
+            people.Clear();
+            foreach (var p in current.People) people.Add(new RenderPerson(p.TrackId, p.Keypoints, p.Box, p.Score, p.Raw.Heatmap));
+            detections.Clear();
+            foreach (var d in current.Detections) detections.Add(d.Box);
+            var scene = new RenderScene(people)
+            {
+                ShowHeatmaps = heatmaps, ShowSkeletons = skeletons, ShowBoxes = boxes, ShowDetectorBoxes = detectorBoxes, DetectorBoxes = detections,
+                ShowTrackIds = skeletons || boxes, Hud = hud, MinKeypointScore = MinKeypointScore,
             };
             var (fbw, fbh) = window.FramebufferSize;
             gl.BindFramebuffer(FramebufferTarget.Framebuffer, 0);
             renderer.Draw(current.Pixels, scene, fbw, fbh, flipY: true);
+            LastShownFrame = current.Index;
             if (ScreenshotPath is not null)
             {
                 if (screenshot is null || screenshot.Length != fbw * fbh * 4) screenshot = new byte[fbw * fbh * 4];
@@ -111,38 +126,10 @@ public sealed class LiveWindow
                 (shotW, shotH) = (fbw, fbh);
             }
             window.SwapBuffers();
-            framesShown++;
-            if (Stopwatch.GetElapsedTime(lastTitle).TotalSeconds >= 1)
-            {
-                lastTitle = Stopwatch.GetTimestamp();
-                window.Title = $"PoseLive — {current.People.Count} tracks — {status()}{(paused ? " — paused" : "")}";
-            }
-            var rest = tick - Stopwatch.GetElapsedTime(frameStart);           // no vsync (e.g. Xvfb): cap at 60 Hz
+            var rest = tick - Clock.GetElapsedTime(frameStart);               // no vsync (e.g. Xvfb): cap at 60 Hz
             if (rest > TimeSpan.Zero) Thread.Sleep(rest);
         }
         if (ScreenshotPath is not null && screenshot is not null) SaveScreenshot(screenshot, shotW, shotH);
-    }
-
-    private static IReadOnlyList<RenderPerson> Interpolate(WindowFrame? previous, WindowFrame current, float alpha)
-    {
-        var before = previous?.People.ToDictionary(p => p.TrackId);
-        var result = new List<RenderPerson>(current.People.Count);
-        foreach (var p in current.People)
-        {
-            var kps = p.Keypoints;
-            if (alpha < 1 && before is not null && before.TryGetValue(p.TrackId, out var old))
-            {
-                kps = new Keypoint[p.Keypoints.Length];
-                for (int i = 0; i < kps.Length; i++)
-                {
-                    var a = old.Keypoints[i];
-                    var b = p.Keypoints[i];
-                    kps[i] = a.IsMissing || b.IsMissing ? b : new Keypoint(a.X + (b.X - a.X) * alpha, a.Y + (b.Y - a.Y) * alpha, b.Score);
-                }
-            }
-            result.Add(new RenderPerson(p.TrackId, kps, p.Box, p.Score, p.Raw.Heatmap));
-        }
-        return result;
     }
 
     private void SaveScreenshot(byte[] rgba, int width, int height)

@@ -21,7 +21,10 @@ internal sealed class PoseRenderer : IDisposable
     private readonly GlProgram _video, _skeleton, _heatmap;
     private readonly GlVertexArray _vao;
     private readonly GlBuffer _primitives;
+    private readonly string _shaderDirectory;
     private GlTexture? _bytes, _u, _v, _heat;
+    private TextLayer? _text;                                            // made on first use (ids, HUD)
+    private readonly char[] _label = new char[12];
     private float[] _staging = new float[12 * 256];
 
     public PoseRenderer(GL gl, KeypointSchema schema, string? shaderDirectory = null)
@@ -29,6 +32,7 @@ internal sealed class PoseRenderer : IDisposable
         _gl = gl;
         _schema = schema;
         var dir = shaderDirectory ?? ShaderDirectory();
+        _shaderDirectory = dir;
         _video = GlProgram.FromFiles(gl, Path.Combine(dir, "video.vert"), Path.Combine(dir, "video.frag"));
         _skeleton = GlProgram.FromFiles(gl, Path.Combine(dir, "skeleton.vert"), Path.Combine(dir, "skeleton.frag"));
         _heatmap = GlProgram.FromFiles(gl, Path.Combine(dir, "heatmap.vert"), Path.Combine(dir, "heatmap.frag"));
@@ -86,7 +90,33 @@ internal sealed class PoseRenderer : IDisposable
             gl.DrawArraysInstanced(PrimitiveType.TriangleStrip, 0, 4, (uint)count);
         }
         gl.Disable(EnableCap.Blend);
+        if (scene.ShowTrackIds || scene.Hud.Count > 0) DrawText(scene, frame.Width, frame.Height, flipY);
         GlError.Check(gl, "drawing a frame");
+    }
+
+    /// <summary>Track ids above each box, and the HUD lines top-left on a translucent backdrop.</summary>
+    private void DrawText(RenderScene scene, int frameWidth, int frameHeight, bool flipY)
+    {
+        var text = _text ??= new TextLayer(_gl, _shaderDirectory);
+        if (scene.ShowTrackIds)
+            foreach (var p in scene.People)
+            {
+                _label[0] = '#';
+                if (!p.ColorIndex.TryFormat(_label.AsSpan(1), out int n)) continue;
+                var label = _label.AsSpan(0, n + 1);
+                float x = Math.Clamp(p.Box.X, 0, Math.Max(0, frameWidth - text.Measure(label)));
+                float y = Math.Clamp(p.Box.Y - text.LineHeight, 0, Math.Max(0, frameHeight - text.LineHeight));
+                text.Rectangle(x - 1, y, text.Measure(label) + 2, text.LineHeight, (0, 0, 0), 0.45f);
+                text.Text(label, x, y, CpuOverlay.ColorFor(p.ColorIndex));
+            }
+        if (scene.Hud.Count > 0)
+        {
+            int width = 0;
+            foreach (var line in scene.Hud) width = Math.Max(width, text.Measure(line));
+            text.Rectangle(4, 4, width + 12, scene.Hud.Count * text.LineHeight + 8, (0, 0, 0), 0.6f);
+            for (int i = 0; i < scene.Hud.Count; i++) text.Text(scene.Hud[i], 10, 8 + i * text.LineHeight, (255, 255, 255));
+        }
+        text.Draw(frameWidth, frameHeight, flipY);
     }
 
     private void UploadFrame(VideoFrame frame)
@@ -174,7 +204,7 @@ internal sealed class PoseRenderer : IDisposable
 
     public void Dispose()
     {
-        _bytes?.Dispose(); _u?.Dispose(); _v?.Dispose(); _heat?.Dispose();
+        _bytes?.Dispose(); _u?.Dispose(); _v?.Dispose(); _heat?.Dispose(); _text?.Dispose();
         _primitives.Dispose(); _vao.Dispose();
         _video.Dispose(); _skeleton.Dispose(); _heatmap.Dispose();
     }

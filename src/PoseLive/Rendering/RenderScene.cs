@@ -14,5 +14,9 @@ public sealed record RenderScene(IReadOnlyList<RenderPerson> People)
     public bool ShowBoxes { get; init; } = true;
     public bool ShowHeatmaps { get; init; } = true;
     public bool ShowDetectorBoxes { get; init; }
+    /// <summary>Each person's track id in its colour above its box (the live window).</summary>
+    public bool ShowTrackIds { get; init; }
+    /// <summary>Lines of text drawn top-left over a dark backdrop (the live window's HUD).</summary>
+    public IReadOnlyList<string> Hud { get; init; } = [];
     public float MinKeypointScore { get; init; } = 0.3f;
 }

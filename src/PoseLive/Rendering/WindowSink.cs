@@ -10,6 +10,8 @@ public sealed class WindowFrame
     internal WindowFrame(VideoFrame pixels) => Pixels = pixels;
     public VideoFrame Pixels { get; }
     public IReadOnlyList<TrackedPerson> People { get; internal set; } = [];
+    /// <summary>The detector's latest boxes when this frame was done (the D layer).</summary>
+    public IReadOnlyList<Detection.DetectedBox> Detections { get; internal set; } = [];
     public double Time { get; internal set; }
     public long Index { get; internal set; }
 }
@@ -46,6 +48,7 @@ public sealed class WindowSink : IFrameSink
         }
         frame.Buffer.AsSpan(0, Math.Min(frame.Buffer.Length, target.Pixels.Buffer.Length)).CopyTo(target.Pixels.Buffer);
         target.People = r.People;
+        target.Detections = r.Detections;
         target.Time = r.Time;
         target.Index = r.FrameIndex;
         lock (_lock)

@@ -26,8 +26,18 @@ public sealed record TrackerOptions
     public bool Backfill { get; init; }
 }
 
-/// <summary>A tracked person in one frame: stable id, smoothed keypoints, and the raw estimate.</summary>
-public sealed record TrackedPerson(int TrackId, Keypoint[] Keypoints, BoundingBox Box, float Score, PersonPose Raw);
+/// <summary>
+/// A tracked person in one frame: stable id, smoothed keypoints, and the raw estimate. <paramref name="Extrapolated"/>:
+/// not estimated in this frame (live mode over its pose budget) but carried from the track's last pose by its velocity.
+/// </summary>
+public sealed record TrackedPerson(int TrackId, Keypoint[] Keypoints, BoundingBox Box, float Score, PersonPose Raw, bool Extrapolated = false);
+
+/// <summary>
+/// A live track as a region to estimate in the next frame: its tracker-internal key (stable from the first
+/// sighting, before an id is given), id (0 while tentative), the last pose moved by the velocity to the asked
+/// time, and when it was last estimated.
+/// </summary>
+public readonly record struct TrackRegion(long Key, int TrackId, PersonPose Predicted, double LastSeen, bool Lost);
 
 /// <summary>
 /// Multi-person tracker on media time: associates each frame's poses with existing tracks by the
@@ -52,9 +62,14 @@ public sealed class PoseTracker(TrackerOptions? options = null)
     /// <summary>Whether any confirmed track was lost in the last update (a hint to run the detector again).</summary>
     public bool LostTrackRecently { get; private set; }
 
+    private long _nextKey;
+
     private sealed class Track(int keypoints, OneEuroParameters p)
     {
+        public long Key;                     // internal, from the first sighting
         public int Id;                       // 0 until confirmed
+        public Keypoint[]? LastSmoothed;     // what was last reported (extrapolation moves it)
+        public bool Lost;                    // unseen in the last update, and not extrapolated
         public int Hits;
         public List<(double Time, Keypoint[] Keypoints, PersonPose Pose)>? Tentative; // with Backfill: the frames before confirmation
         public double LastSeen;
@@ -80,7 +95,7 @@ public sealed class PoseTracker(TrackerOptions? options = null)
         public PersonPose PredictAt(double time)
         {
             double dt = time - LastSeen;
-            if (dt <= 0 || (Vx == 0 && Vy == 0)) return Last;
+            if (dt == 0 || (Vx == 0 && Vy == 0)) return Last;
             float dx = (float)(Vx * dt), dy = (float)(Vy * dt);
             var kps = Last.Keypoints.Select(k => k.IsMissing ? k : k with { X = k.X + dx, Y = k.Y + dy }).ToArray();
             return Last with { Keypoints = kps, Box = Last.Box with { X = Last.Box.X + dx, Y = Last.Box.Y + dy } };
@@ -88,7 +103,20 @@ public sealed class PoseTracker(TrackerOptions? options = null)
         public readonly OneEuroFilter[] Filters = Enumerable.Range(0, 2 * keypoints).Select(_ => new OneEuroFilter(p)).ToArray();
     }
 
-    public IReadOnlyList<TrackedPerson> Update(double time, IReadOnlyList<PersonPose> poses)
+    /// <summary>Every live track (confirmed or tentative) predicted to <paramref name="time"/>, oldest track first, into <paramref name="into"/>.</summary>
+    public void Regions(double time, List<TrackRegion> into)
+    {
+        into.Clear();
+        foreach (var t in _tracks) into.Add(new TrackRegion(t.Key, t.Id, t.PredictAt(time), t.LastSeen, t.Lost));
+    }
+
+    /// <summary>
+    /// Associates this frame's <paramref name="poses"/> with the tracks. The tracks named in <paramref name="extrapolate"/>
+    /// (keys from <see cref="Regions"/>: not estimated in this frame by choice) that no pose continues are neither lost
+    /// nor dropped (until <see cref="TrackerOptions.MaxLostSeconds"/> since they were last seen); the confirmed ones
+    /// are reported moved by their velocity, marked <see cref="TrackedPerson.Extrapolated"/>.
+    /// </summary>
+    public IReadOnlyList<TrackedPerson> Update(double time, IReadOnlyList<PersonPose> poses, IReadOnlyCollection<long>? extrapolate = null)
     {
         if (time < _lastTime) throw new ArgumentException($"Media time went backwards ({time} after {_lastTime}).", nameof(time));
         _lastTime = time;
@@ -110,7 +138,7 @@ public sealed class PoseTracker(TrackerOptions? options = null)
             }
             else
             {
-                track = new Track(pose.Keypoints.Length, _o.Smoothing) { Hits = 1 };
+                track = new Track(pose.Keypoints.Length, _o.Smoothing) { Hits = 1, Key = _nextKey++ };
                 _tracks.Add(track);
             }
             matchedTracks.Add(track);
@@ -119,6 +147,7 @@ public sealed class PoseTracker(TrackerOptions? options = null)
             bool confirmedNow = track.Id == 0 && track.Hits >= _o.ConfirmHits;
             if (confirmedNow) track.Id = _nextId++;
             var smoothed = _o.Smooth ? Smooth(track, pose, time) : pose.Keypoints;
+            track.LastSmoothed = smoothed;
             if (track.Id != 0) output.Add(new TrackedPerson(track.Id, smoothed, pose.Box, pose.Score, pose));
             else if (_o.Backfill) (track.Tentative ??= []).Add((time, smoothed, pose));
             if (confirmedNow && track.Tentative is { } earlier)
@@ -130,9 +159,16 @@ public sealed class PoseTracker(TrackerOptions? options = null)
         LostTrackRecently = false;
         _tracks.RemoveAll(t =>
         {
-            if (matchedTracks.Contains(t)) return false;
+            if (matchedTracks.Contains(t)) { t.Lost = false; return false; }
+            if (extrapolate is not null && extrapolate.Contains(t.Key))
+            {
+                if (time - t.LastSeen > _o.MaxLostSeconds) return true;
+                if (t.Id != 0 && t.LastSmoothed is { } last) output.Add(Extrapolate(t, last, time));
+                return false;
+            }
             if (t.Id == 0) return true;                                   // an unconfirmed track must match every frame
             LostTrackRecently = true;                                     // a confirmed track went unseen this frame
+            t.Lost = true;
             return time - t.LastSeen > _o.MaxLostSeconds;
         });
         output.Sort((a, b) => a.TrackId.CompareTo(b.TrackId));
@@ -160,6 +196,17 @@ public sealed class PoseTracker(TrackerOptions? options = null)
             track.Tentative = null;
         }
         return result;
+    }
+
+    /// <summary>The track's last reported keypoints and box moved by its velocity to <paramref name="time"/>.</summary>
+    private static TrackedPerson Extrapolate(Track t, Keypoint[] last, double time)
+    {
+        double dt = time - t.LastSeen;
+        float dx = (float)(t.Vx * dt), dy = (float)(t.Vy * dt);
+        var kps = new Keypoint[last.Length];
+        for (int i = 0; i < kps.Length; i++) kps[i] = last[i].IsMissing ? last[i] : last[i] with { X = last[i].X + dx, Y = last[i].Y + dy };
+        var box = t.Last.Box with { X = t.Last.Box.X + dx, Y = t.Last.Box.Y + dy };
+        return new TrackedPerson(t.Id, kps, box, t.Last.Score, t.Last, Extrapolated: true);
     }
 
     private Track?[] Associate(List<PersonPose> candidates, double time)

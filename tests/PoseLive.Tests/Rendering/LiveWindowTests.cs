@@ -55,7 +55,7 @@ public sealed partial class LiveWindowTests : IDisposable
         using var dir = new TestData.TempDir();
         var shot = dir.File("window.png");
         using var stop = new CancellationTokenSource();
-        new LiveWindow { ScreenshotPath = shot }.Run(sink, KeypointSchema.Coco17, stop, () => "test");
+        new LiveWindow { ScreenshotPath = shot }.Run(sink, KeypointSchema.Coco17, stop, _ => ["test"]);
         Assert.True(stop.IsCancellationRequested);                                   // the window tells the pipeline to stop
 
         using var image = VideoSource.Open(shot);
@@ -77,7 +77,7 @@ public sealed partial class LiveWindowTests : IDisposable
         using var dir = new TestData.TempDir();
         var jsonl = dir.File("live.jsonl");
         var psi = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "poselive.dll"), "run", MediaFiles.Sample("vtest.avi"),
-            "--realtime", "--window", "--jsonl", jsonl, "--seconds", "60"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+            "--window", "--jsonl", jsonl, "--seconds", "60"]) { RedirectStandardOutput = true, RedirectStandardError = true };
         psi.Environment["DISPLAY"] = _display;
         using var p = Process.Start(psi)!;
         var stdout = p.StandardOutput.ReadToEndAsync();

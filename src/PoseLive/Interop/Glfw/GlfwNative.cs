@@ -25,6 +25,8 @@ internal static unsafe partial class GlfwNative
     [LibraryImport(Lib)] public static partial void glfwSetWindowShouldClose(nint window, int value);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] public static partial void glfwSetWindowTitle(nint window, string title);
     [LibraryImport(Lib)] public static partial void glfwGetFramebufferSize(nint window, int* width, int* height);
+    [LibraryImport(Lib)] public static partial void glfwSetWindowUserPointer(nint window, nint pointer);
+    [LibraryImport(Lib)] public static partial nint glfwGetWindowUserPointer(nint window);
     [LibraryImport(Lib)] public static partial nint glfwSetKeyCallback(nint window, delegate* unmanaged<nint, int, int, int, int, void> callback);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)] public static partial nint glfwGetProcAddress(string name);
 

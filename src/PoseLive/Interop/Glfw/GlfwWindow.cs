@@ -9,14 +9,21 @@ internal enum WindowKey { Other, Escape, Space, Period, B, D, H, S }
 
 /// <summary>
 /// A GLFW window with an OpenGL 4.5 core context, current on the creating thread; owns glfwInit/glfwTerminate
-/// (one window per process at a time). Key presses queue up for <see cref="TryTakeKey"/>. Dispose is idempotent.
+/// (one window per process at a time). Key presses queue up in this window's own queue for <see cref="TryTakeKey"/>
+/// (GLFW's user pointer leads the key callback back to the instance). Dispose is idempotent.
 /// </summary>
 internal sealed unsafe class GlfwWindow : IDisposable
 {
-    private static readonly Queue<WindowKey> s_keys = new();
+    private readonly Queue<WindowKey> _keys = new();
+    private GCHandle _self;
     private nint _window;
 
-    private GlfwWindow(nint window) => _window = window;
+    private GlfwWindow(nint window)
+    {
+        _window = window;
+        _self = GCHandle.Alloc(this);
+        glfwSetWindowUserPointer(window, GCHandle.ToIntPtr(_self));
+    }
 
     /// <summary>Initialises GLFW, or says why there is no window system.</summary>
     public static void Initialise()
@@ -35,9 +42,9 @@ internal sealed unsafe class GlfwWindow : IDisposable
         if (window == 0) throw new RenderingException($"Could not create an OpenGL 4.5 core window: {LastError()}");
         glfwMakeContextCurrent(window);
         glfwSwapInterval(1);
+        var opened = new GlfwWindow(window);
         glfwSetKeyCallback(window, &OnKey);
-        lock (s_keys) s_keys.Clear();
-        return new GlfwWindow(window);
+        return opened;
     }
 
     /// <summary>Releases GLFW (after every window is disposed).</summary>
@@ -55,12 +62,13 @@ internal sealed unsafe class GlfwWindow : IDisposable
             GLFW_KEY_ESCAPE => WindowKey.Escape, GLFW_KEY_SPACE => WindowKey.Space, GLFW_KEY_PERIOD => WindowKey.Period,
             GLFW_KEY_B => WindowKey.B, GLFW_KEY_D => WindowKey.D, GLFW_KEY_H => WindowKey.H, GLFW_KEY_S => WindowKey.S, _ => WindowKey.Other,
         };
-        lock (s_keys) s_keys.Enqueue(k);
+        if (glfwGetWindowUserPointer(window) is var p && p != 0 && GCHandle.FromIntPtr(p).Target is GlfwWindow self)
+            lock (self._keys) self._keys.Enqueue(k);
     }
 
     public bool TryTakeKey(out WindowKey key)
     {
-        lock (s_keys) return s_keys.TryDequeue(out key);
+        lock (_keys) return _keys.TryDequeue(out key);
     }
 
     public bool ShouldClose
@@ -90,6 +98,9 @@ internal sealed unsafe class GlfwWindow : IDisposable
     public void Dispose()
     {
         var w = Interlocked.Exchange(ref _window, 0);
-        if (w != 0) glfwDestroyWindow(w);
+        if (w == 0) return;
+        glfwSetWindowUserPointer(w, 0);
+        glfwDestroyWindow(w);
+        _self.Free();
     }
 }

@@ -1,0 +1,107 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using PoseLive.Detection;
+using PoseLive.Estimation;
+using PoseLive.Media;
+
+namespace PoseLive.Pipeline.Live;
+
+/// <summary>
+/// The live pipeline: capture → pose+track → sinks, one thread each, with the detector on a fourth thread beside
+/// the frame path. Capture posts every frame into a one-slot mailbox (an unread frame is dropped and returned to its
+/// pool, so the pose stage always takes the newest and nothing queues) and offers it to the detector, which copies
+/// it only when a look was asked for. The pose stage estimates the tracked regions every frame within its budget
+/// and extrapolates the rest (<see cref="LivePoseStage"/>). Cancelling stops the capture only: the frame in hand
+/// is finished and the sinks complete, so outputs are flushed. A failing stage stops the others and
+/// <see cref="RunAsync"/> throws its exception.
+/// </summary>
+public sealed class LivePipeline(IPersonDetector detector, IPoseEstimator estimator, LiveOptions? options = null)
+{
+    private readonly LiveOptions _o = options ?? new LiveOptions();
+
+    public PipelineMetrics Metrics { get; } = new();
+
+    /// <summary>Milliseconds per person the pose budget measured last (after a run).</summary>
+    public double MsPerPerson { get; private set; }
+
+    /// <summary>How many people fitted into the budget at the end of the run.</summary>
+    public int BudgetPeople { get; private set; }
+
+    public async Task RunAsync(VideoSource source, IReadOnlyList<IFrameSink> sinks, CancellationToken cancellationToken = default)
+    {
+        using var failure = new CancellationTokenSource();
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, failure.Token);
+        var frames = new LatestMailbox<LiveFrame>(dropped => { dropped.Frame.Dispose(); Metrics.FrameDropped(); });
+        var results = Channel.CreateBounded<FrameResult>(new BoundedChannelOptions(4)
+        {
+            FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true,
+        }, dropped => { dropped.Frame?.Dispose(); Metrics.FrameDropped(); });
+        var detect = new LiveDetectStage(detector, Metrics);
+        double fps = source.Video.FramesPerSecond is > 0 and var f ? f : 30;
+        var pose = new LivePoseStage(estimator, detect, _o, 1 / fps);
+        using var wake = failure.Token.Register(() => { frames.Complete(); detect.Complete(); });
+
+        Task Thread(Action body, Action completion) => Task.Factory.StartNew(() =>
+        {
+            try { body(); }
+            catch (Exception) { failure.Cancel(); throw; }
+            finally { completion(); }
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+
+        var capture = Thread(() =>
+        {
+            long n = 0;
+            while (!stop.IsCancellationRequested && (_o.MaxFrames is not long max || n < max))
+            {
+                VideoFrame? frame;
+                try { frame = source.ReadFrame(stop.Token); }
+                catch (OperationCanceledException) { break; }
+                if (frame is null) break;
+                n++;
+                Metrics.FrameDecoded();
+                detect.Offer(frame);
+                frames.Post(new LiveFrame(frame, Stopwatch.GetTimestamp()));
+            }
+        }, frames.Complete);
+        var detecting = Thread(detect.Run, () => { });
+        var posing = Thread(() => pose.Run(frames, results.Writer), () => { detect.Complete(); results.Writer.TryComplete(); });
+        var sinking = Thread(() =>
+        {
+            bool failed = false;
+            try
+            {
+                while (results.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
+                    while (results.Reader.TryRead(out var r))
+                    {
+                        try
+                        {
+                            foreach (var sink in sinks) sink.Write(r);
+                            r.Times.SinkEnd = Stopwatch.GetTimestamp();
+                            int extrapolated = 0;
+                            foreach (var p in r.People) if (p.Extrapolated) extrapolated++;
+                            Metrics.FrameDone(r.Times, false, r.People.Count, extrapolated);
+                        }
+                        finally { r.Frame?.Dispose(); }
+                    }
+            }
+            catch { failed = true; throw; }
+            finally
+            {
+                while (results.Reader.TryRead(out var left)) left.Frame?.Dispose();
+                foreach (var sink in sinks) sink.Complete(cancelled: failed || cancellationToken.IsCancellationRequested || failure.IsCancellationRequested);
+            }
+        }, () => { });
+
+        var all = new[] { capture, detecting, posing, sinking };
+        try { await Task.WhenAll(all).ConfigureAwait(false); }
+        catch { /* the first stage's own exception is thrown below */ }
+        finally
+        {
+            frames.Clear();
+            MsPerPerson = pose.Budget.MsPerPerson;
+            BudgetPeople = pose.Budget.People;
+        }
+        var faults = all.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions).ToList();
+        if (faults.Count > 0) throw faults[0];
+    }
+}

@@ -1,0 +1,88 @@
+using System.Diagnostics;
+using System.Threading.Channels;
+using PoseLive.Detection;
+using PoseLive.Estimation;
+using PoseLive.Media;
+using PoseLive.Tracking;
+
+namespace PoseLive.Pipeline.Live;
+
+/// <summary>A decoded live frame and the wall-clock instant (Stopwatch ticks) the source released it.</summary>
+internal sealed record LiveFrame(VideoFrame Frame, long Decoded);
+
+/// <summary>
+/// The live pose stage, on its own thread: for the newest frame, merges the detector's latest boxes (at the time of
+/// the frame they were found on), plans the regions within the pose budget (<see cref="RegionScheduler"/>), runs the
+/// pose net on them as one batch, updates the tracker (the people left out extrapolated), asks the detector for a
+/// look when due, and hands the frame's result to the sinks. Owns the tracker and the scheduling state.
+/// </summary>
+internal sealed class LivePoseStage(IPoseEstimator estimator, LiveDetectStage detect, LiveOptions options, double frameInterval)
+{
+    private readonly PoseTracker _tracker = new(options.Tracker);
+    private readonly RegionScheduler _scheduler = new(options);
+    private readonly PoseBudget _budget = new(options.PoseBudgetMs ?? 0.8 * 1000 * frameInterval);
+    private readonly List<TrackRegion> _regions = [];
+    private readonly List<DetectedBox> _boxes = [];
+    private readonly List<long> _keys = [];
+    private readonly HashSet<long> _extrapolate = [];
+    private IReadOnlyList<DetectedBox> _lastDetections = [];
+    private long _frames, _lastRequest = long.MinValue / 2;
+
+    public PoseBudget Budget => _budget;
+
+    /// <summary>Processes frames from <paramref name="input"/> until it completes; each result goes to <paramref name="output"/>.</summary>
+    public void Run(LatestMailbox<LiveFrame> input, ChannelWriter<FrameResult> output)
+    {
+        while (input.Take() is { } item)
+        {
+            FrameResult result;
+            try { result = Process(item); }
+            catch
+            {
+                item.Frame.Dispose();
+                throw;
+            }
+            if (!output.TryWrite(result)) result.Frame!.Dispose();   // the sinks stopped
+        }
+    }
+
+    private FrameResult Process(LiveFrame item)
+    {
+        var frame = item.Frame;
+        double time = frame.Seconds;
+        var times = new StageTimes { Decoded = item.Decoded };
+        bool detected = false;
+        if (detect.TryTake(out var batch))
+        {
+            _scheduler.Merge(batch.Time, batch.Boxes, _tracker);
+            _lastDetections = batch.Boxes;
+            detected = true;
+        }
+        _tracker.Regions(time, _regions);
+        _scheduler.Plan(time, _regions, _budget.People, frame.Width, frame.Height, _boxes, _keys, _extrapolate);
+        times.PoseStart = Stopwatch.GetTimestamp();
+        var poses = _boxes.Count == 0 ? [] : estimator.Estimate(frame.Plane(0), frame.Width, frame.Height, frame.Stride, _boxes);
+        times.PoseEnd = Stopwatch.GetTimestamp();
+        if (_boxes.Count > 0) _budget.Observe((times.PoseEnd - times.PoseStart) * 1000.0 / Stopwatch.Frequency, _boxes.Count);
+        var kept = PoseDeduplication.Apply(poses, estimator.Schema.Sigmas);
+        var people = _tracker.Update(time, kept, _extrapolate);
+        times.TrackEnd = Stopwatch.GetTimestamp();
+
+        bool empty = false;
+        foreach (var p in kept) if (p.Score < _tracker.Options.MinScore) { empty = true; break; }
+        bool due = _frames - _lastRequest >= Math.Max(1, options.DetectorInterval);
+        bool early = _frames - _lastRequest >= options.MinDetectorGap
+            && (_tracker.LostTrackRecently || empty || kept.Count < _boxes.Count || _regions.Count == 0);
+        if ((due || early) && !detect.InFlight)
+        {
+            detect.Request();
+            _lastRequest = _frames;
+        }
+        _frames++;
+        return new FrameResult
+        {
+            FrameIndex = frame.Index, Time = time, Width = frame.Width, Height = frame.Height, People = people, RawPoses = kept,
+            Detected = detected, Detections = _lastDetections, Frame = frame, Times = times,
+        };
+    }
+}
