@@ -1,0 +1,69 @@
+using PoseLive.Detection;
+using PoseLive.Estimation;
+using PoseLive.Pipeline.Live;
+using PoseLive.Pose;
+using PoseLive.Tracking;
+
+namespace PoseLive.Tests.Pipeline;
+
+/// <summary>The live pose budget: which regions are estimated, and the tracker carrying the rest.</summary>
+public sealed class RegionSchedulerTests
+{
+    private static PersonPose Person(float x, float y = 100) =>
+        new(Enumerable.Range(0, 17).Select(i => new Keypoint(x + (i % 3) * 10, y + i * 6, 0.9f)).ToArray(), new BoundingBox(x - 5, y - 5, 40, 110), 0.9f, 0.9f);
+
+    [Fact]
+    public void Over_budget_the_stalest_tracks_are_estimated_and_the_rest_extrapolated_in_turn()
+    {
+        var tracker = new PoseTracker(new TrackerOptions { ConfirmHits = 1, Smooth = false });
+        var scheduler = new RegionScheduler(new LiveOptions());
+        var people = new[] { Person(50), Person(200), Person(350) };
+        tracker.Update(0.0, people);                                                  // three confirmed tracks
+        var regions = new List<TrackRegion>();
+        var boxes = new List<DetectedBox>();
+        var keys = new List<long>();
+        var extrapolate = new HashSet<long>();
+
+        tracker.Regions(0.1, regions);
+        scheduler.Plan(0.1, regions, budget: 2, 640, 480, boxes, keys, extrapolate);
+        Assert.Equal(2, boxes.Count);
+        Assert.Single(extrapolate);
+        long left = extrapolate.Single();
+        Assert.DoesNotContain(left, keys);
+        // estimate the two chosen (same places), the third is carried and marked
+        var estimated = keys.Select(k => people[(int)k]).ToList();
+        var out1 = tracker.Update(0.1, estimated, extrapolate);
+        Assert.Equal(3, out1.Count);
+        Assert.Single(out1, p => p.Extrapolated);
+        Assert.Equal(people[(int)left].Keypoints[0].X, out1.Single(p => p.Extrapolated).Keypoints[0].X, 3);  // still, so carried in place
+
+        // next frame: the carried one is now the stalest, so it is estimated first
+        tracker.Regions(0.2, regions);
+        scheduler.Plan(0.2, regions, budget: 2, 640, 480, boxes, keys, extrapolate);
+        Assert.Equal(left, keys[0]);
+        Assert.Single(extrapolate);
+        Assert.NotEqual(left, extrapolate.Single());
+    }
+
+    [Fact]
+    public void A_detected_person_no_track_covers_is_estimated_first_and_a_tracked_one_is_not_repeated()
+    {
+        var tracker = new PoseTracker(new TrackerOptions { ConfirmHits = 1, Smooth = false });
+        var scheduler = new RegionScheduler(new LiveOptions());
+        tracker.Update(0.0, [Person(50)]);
+        var detections = new[] { new DetectedBox(new BoundingBox(45, 95, 40, 110), 0.9f, 0), new DetectedBox(new BoundingBox(400, 95, 40, 110), 0.8f, 0) };
+        scheduler.Merge(0.0, detections, tracker);
+        Assert.Equal(1, scheduler.Pending);                                           // the one at x=45 is the tracked person
+
+        var regions = new List<TrackRegion>();
+        var boxes = new List<DetectedBox>();
+        var keys = new List<long>();
+        var extrapolate = new HashSet<long>();
+        tracker.Regions(0.1, regions);
+        scheduler.Plan(0.1, regions, budget: 1, 640, 480, boxes, keys, extrapolate);
+        Assert.Equal(-1, keys.Single());                                              // the new person first
+        Assert.Equal(400, boxes.Single().Box.X);
+        Assert.Single(extrapolate);                                                   // the tracked one waits a frame
+        Assert.Equal(0, scheduler.Pending);
+    }
+}
