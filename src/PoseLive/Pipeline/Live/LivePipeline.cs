@@ -21,12 +21,6 @@ public sealed class LivePipeline(IPersonDetector detector, IPoseEstimator estima
 
     public PipelineMetrics Metrics { get; } = new();
 
-    /// <summary>Milliseconds per person the pose budget measured last (after a run).</summary>
-    public double MsPerPerson { get; private set; }
-
-    /// <summary>How many people fitted into the budget at the end of the run.</summary>
-    public int BudgetPeople { get; private set; }
-
     public async Task RunAsync(VideoSource source, IReadOnlyList<IFrameSink> sinks, CancellationToken cancellationToken = default)
     {
         using var failure = new CancellationTokenSource();
@@ -95,12 +89,7 @@ public sealed class LivePipeline(IPersonDetector detector, IPoseEstimator estima
         var all = new[] { capture, detecting, posing, sinking };
         try { await Task.WhenAll(all).ConfigureAwait(false); }
         catch { /* the first stage's own exception is thrown below */ }
-        finally
-        {
-            frames.Clear();
-            MsPerPerson = pose.Budget.MsPerPerson;
-            BudgetPeople = pose.Budget.People;
-        }
+        finally { frames.Clear(); }
         var faults = all.Where(t => t.IsFaulted).SelectMany(t => t.Exception!.InnerExceptions).ToList();
         if (faults.Count > 0) throw faults[0];
     }

@@ -28,8 +28,6 @@ internal sealed class LivePoseStage(IPoseEstimator estimator, LiveDetectStage de
     private IReadOnlyList<DetectedBox> _lastDetections = [];
     private long _frames, _lastRequest = long.MinValue / 2;
 
-    public PoseBudget Budget => _budget;
-
     /// <summary>Processes frames from <paramref name="input"/> until it completes; each result goes to <paramref name="output"/>.</summary>
     public void Run(LatestMailbox<LiveFrame> input, ChannelWriter<FrameResult> output)
     {
