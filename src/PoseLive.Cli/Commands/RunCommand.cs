@@ -28,6 +28,7 @@ internal static class RunCommand
         var animal = AnimalOption.Create();
         var model = new Option<string>("--model") { Description = $"Pose model (installed: {InstalledModels.Names("pose")}). The default is the fast one; `pose` on stills defaults to the accurate movenet-thunder.", DefaultValueFactory = _ => "movenet-lightning" };
         var interval = new Option<int>("--detector-interval") { Description = "Run the detector every N frames (and early when a person is lost).", DefaultValueFactory = _ => 5 }.AtLeast(1);
+        var maxPeople = new Option<int?>("--max-people") { Description = "Track at most N people (the first found keep their places; live only): bounds the per-frame cost, like MediaPipe's num_poses." };
         var detThreshold = new Option<float>("--det-threshold") { Description = "Minimum detector score for a person.", DefaultValueFactory = _ => 0.3f }.Between(0, 1);
         var kptThreshold = new Option<float>("--kpt-threshold") { Description = "With --window: keypoints scored below this are not drawn.", DefaultValueFactory = _ => 0.3f }.Between(0, 1);
         var jsonl = new Option<string?>("--jsonl") { Description = "Also stream per-frame JSON Lines to this file." }.WritableFile();
@@ -40,8 +41,9 @@ internal static class RunCommand
         var statsInterval = new Option<int>("--stats-interval") { Description = "Seconds between --stats samples.", DefaultValueFactory = _ => 10 }.AtLeast(1);
         var command = new Command("run", "Run the live pipeline on a source (drop-oldest under load) and print fps, latency and drops every second; optionally in a window.")
         {
-            sourceArg, camera, format, fast, realtime, model, animal, interval, detThreshold, kptThreshold, jsonl, seconds, dir, window, screenshot, device, stats, statsInterval,
+            sourceArg, camera, format, fast, realtime, model, animal, interval, maxPeople, detThreshold, kptThreshold, jsonl, seconds, dir, window, screenshot, device, stats, statsInterval,
         };
+        maxPeople.Validators.Add(r => { if (OptionChecks.Get<int?>(r) is int n && n < 1) r.AddError($"--max-people: must be 1 or more (got {n})"); });
         camera.Validators.Add(r => { if (OptionChecks.Get<int?>(r) is int i && i < 0) r.AddError($"--camera: must be 0 or more (got {i})"); });
         command.Validators.Add(r =>
         {
@@ -50,6 +52,7 @@ internal static class RunCommand
             else if (hasSource && hasCamera) r.AddError($"give a source or --camera N, not both (got '{r.GetValue(sourceArg)}' and --camera {r.GetValue(camera)})");
             if (r.GetValue(screenshot) is not null && !r.GetValue(window)) r.AddError("--screenshot needs --window");
             if (r.GetValue(fast) && r.GetValue(realtime)) r.AddError("--fast and --realtime contradict each other: give one");
+            if (r.GetValue(fast) && r.GetValue(maxPeople) is not null) r.AddError("--max-people is for live runs: --fast estimates everyone the detector finds");
             if (r.GetValue(fast) && hasCamera) r.AddError("--fast is for files: a camera delivers frames in real time");
         });
         command.SetAction(async (parse, cancellationToken) =>
@@ -83,7 +86,7 @@ internal static class RunCommand
             string mode;
             if (paced)
             {
-                var live = new LivePipeline(detector, estimator, new LiveOptions { DetectorInterval = parse.GetValue(interval) });
+                var live = new LivePipeline(detector, estimator, new LiveOptions { DetectorInterval = parse.GetValue(interval), MaxPeople = parse.GetValue(maxPeople) });
                 metrics = live.Metrics;
                 run = live.RunAsync(source, sinks, stop.Token);
                 mode = parse.GetValue(camera) is null ? "played in real time like a camera (--fast: every frame, unpaced)" : "live";

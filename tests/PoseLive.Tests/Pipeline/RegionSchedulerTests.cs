@@ -66,4 +66,30 @@ public sealed class RegionSchedulerTests
         Assert.Single(extrapolate);                                                   // the tracked one waits a frame
         Assert.Equal(0, scheduler.Pending);
     }
+
+    [Fact]
+    public void A_people_cap_keeps_the_first_tracked_and_takes_a_new_person_only_into_a_free_place()
+    {
+        var tracker = new PoseTracker(new TrackerOptions { ConfirmHits = 1, Smooth = false });
+        var scheduler = new RegionScheduler(new LiveOptions { MaxPeople = 2 });
+        var people = new[] { Person(50), Person(200), Person(350) };
+        tracker.Update(0.0, people);
+        var regions = new List<TrackRegion>();
+        var boxes = new List<DetectedBox>();
+        var keys = new List<long>();
+        var extrapolate = new HashSet<long>();
+        tracker.Regions(0.1, regions);
+        long[] first = [.. regions.Select(r => r.Key).Order().Take(2)];
+        scheduler.Merge(0.1, [new DetectedBox(new BoundingBox(500, 95, 40, 110), 0.9f, 0)], tracker);   // a fourth person
+        scheduler.Plan(0.1, regions, budget: 10, 640, 480, boxes, keys, extrapolate);
+        Assert.Equal(first, keys.Order().ToArray());                               // the two first tracked, not the third or the new one
+        Assert.Empty(extrapolate);                                                 // the third is let go, not carried
+
+        // the second and third leave (the tracker let them go): the cap has a free place, the waiting new person takes it
+        regions.RemoveAll(r => r.Key != first[0]);
+        scheduler.Plan(0.15, regions, budget: 10, 640, 480, boxes, keys, extrapolate);
+        Assert.Equal(2, boxes.Count);
+        Assert.Contains(-1L, keys);
+        Assert.Equal(500, boxes[keys.IndexOf(-1)].Box.X);
+    }
 }

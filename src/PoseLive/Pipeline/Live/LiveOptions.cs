@@ -25,6 +25,11 @@ public sealed record LiveOptions
     public float DuplicateIoU { get; init; } = 0.6f;
     /// <summary>Keypoint score needed for a keypoint to shape a propagated region.</summary>
     public float PropagationMinScore { get; init; } = 0.3f;
+    /// <summary>
+    /// Track at most this many people (null: everyone the detector finds). The first found keep their places; a new
+    /// person is taken when one leaves. Like MediaPipe's <c>num_poses</c>: it bounds the per-frame cost.
+    /// </summary>
+    public int? MaxPeople { get; init; }
     /// <summary>Stop after this many frames (null: the whole source).</summary>
     public long? MaxFrames { get; init; }
     public TrackerOptions Tracker { get; init; } = new();

@@ -9,7 +9,9 @@ namespace PoseLive.Pipeline.Live;
 /// frame's time (boxes from their keypoints) plus the people the detector found that no track covers yet. Within
 /// the frame's budget, in priority order — new people first, then tracks stalest first (so over budget they take
 /// turns), then tracks lost in the last frame — skipping a region that duplicates one already chosen. The tracks
-/// left over are extrapolated by the tracker; new people left over wait for a later frame.
+/// left over are extrapolated by the tracker; new people left over wait for a later frame. With
+/// <see cref="LiveOptions.MaxPeople"/>, the longest-tracked people fill the cap and new ones only its free places;
+/// the tracks beyond it are neither estimated nor extrapolated, so the tracker lets them go.
 /// </summary>
 internal sealed class RegionScheduler(LiveOptions options)
 {
@@ -55,7 +57,19 @@ internal sealed class RegionScheduler(LiveOptions options)
         extrapolate.Clear();
         for (int i = _pending.Count - 1; i >= 0; i--)
             if (time - _pendingSince[i] > _o.PendingSeconds) { _pending.RemoveAt(i); _pendingSince.RemoveAt(i); }
-        for (int i = 0; i < _pending.Count && boxes.Count < budget; )
+        _order.Clear();
+        _order.AddRange(regions);
+        int room = int.MaxValue;                                   // people the cap leaves for new ones
+        if (_o.MaxPeople is int max)
+        {
+            if (_order.Count > max)                                // keep the longest-tracked: the set stays stable
+            {
+                _order.Sort(static (a, b) => a.Key.CompareTo(b.Key));
+                _order.RemoveRange(max, _order.Count - max);
+            }
+            room = max - _order.Count;
+        }
+        for (int i = 0; i < _pending.Count && boxes.Count < budget && boxes.Count < room; )
         {
             if (Duplicates(_pending[i].Box, boxes)) { i++; continue; }
             boxes.Add(_pending[i]);
@@ -63,8 +77,6 @@ internal sealed class RegionScheduler(LiveOptions options)
             _pending.RemoveAt(i);
             _pendingSince.RemoveAt(i);
         }
-        _order.Clear();
-        _order.AddRange(regions);
         _order.Sort(static (a, b) => a.Lost != b.Lost ? a.Lost.CompareTo(b.Lost)
             : a.Lost ? b.LastSeen.CompareTo(a.LastSeen) : a.LastSeen != b.LastSeen ? a.LastSeen.CompareTo(b.LastSeen) : a.Key.CompareTo(b.Key));
         foreach (var r in _order)
