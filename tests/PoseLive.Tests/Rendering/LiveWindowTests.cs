@@ -16,8 +16,11 @@ public sealed partial class LiveWindowTests : IDisposable
     private readonly Process _xvfb;
     private readonly string _display;
 
-    public LiveWindowTests()
+    private readonly Xunit.Abstractions.ITestOutputHelper _log;
+
+    public LiveWindowTests(Xunit.Abstractions.ITestOutputHelper log)
     {
+        _log = log;
         // -displayfd: Xvfb picks a free display itself and writes its number once it accepts connections, so
         // neither a stale socket nor a display taken by another run can fool the test.
         _xvfb = Process.Start(new ProcessStartInfo("Xvfb", ["-displayfd", "1", "-screen", "0", "1024x768x24", "-nolisten", "tcp"])
@@ -94,6 +97,122 @@ public sealed partial class LiveWindowTests : IDisposable
         Assert.Contains("done:", await stdout);
         var frames = PoseLive.Export.FrameJournal.Read(jsonl);                      // flushed and complete
         Assert.True(frames.Count >= 15);
+    }
+
+    [LibraryImport("libc", EntryPoint = "kill")]
+    private static partial int Kill(int pid, int signal);
+
+    /// <summary>
+    /// `run --window` on vtest.avi in real time, heatmaps switched off (H), then SIGTERM: the process exits 0 with the
+    /// summary, the JSON Lines are complete, and the screenshot — of the frame it names — shows each confident joint of
+    /// that frame's poses (as written to the JSON Lines) within 2 px: the pixel there is the track's colour blended at
+    /// the joint's opacity over the video. The same rule on the poses of a frame 8–25 earlier, where the walkers stood
+    /// elsewhere, must fail: the check sees the difference a lag of a few frames makes.
+    /// </summary>
+    [Fact]
+    public async Task Sigterm_closes_the_window_cleanly_and_its_screenshot_shows_that_frames_own_poses()
+    {
+        using var dir = new TestData.TempDir();
+        var jsonl = dir.File("live.jsonl");
+        var shot = dir.File("shot.png");
+        var vtest = MediaFiles.Sample("vtest.avi");
+        var psi = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "poselive.dll"), "run", vtest,
+            "--window", "--jsonl", jsonl, "--screenshot", shot, "--seconds", "120"]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.Environment["DISPLAY"] = _display;
+        using var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(90) && (!File.Exists(jsonl) || File.ReadAllLines(jsonl).Length < 40)) await Task.Delay(100);
+        var xdotool = new ProcessStartInfo("xdotool", ["search", "--sync", "--name", "PoseLive", "windowfocus", "--sync", "key", "h"]);
+        xdotool.Environment["DISPLAY"] = _display;
+        using (var key = Process.Start(xdotool)!) await key.WaitForExitAsync();
+        await Task.Delay(1500);                                                        // a few frames drawn without heatmaps
+        Assert.Equal(0, Kill(p.Id, 15));                                              // SIGTERM to the CLI itself
+        var sent = Stopwatch.StartNew();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await p.WaitForExitAsync(timeout.Token);
+        Assert.True(p.ExitCode == 0, await stderr);
+        Assert.True(sent.Elapsed < TimeSpan.FromSeconds(10), $"SIGTERM took {sent.Elapsed.TotalSeconds:F1} s to end the run");
+        var output = await stdout;
+        Assert.Contains("done:", output);
+        var named = System.Text.RegularExpressions.Regex.Match(output, @"screenshot: (.+) \(frame (\d+)\)");
+        Assert.True(named.Success, output);
+        Assert.Equal(shot, named.Groups[1].Value);
+        long shown = long.Parse(named.Groups[2].Value, System.Globalization.CultureInfo.InvariantCulture);
+
+        var journal = PoseLive.Export.FrameJournal.Read(jsonl);                       // flushed and complete
+        var frame = journal.Single(f => f.Frame == shown);
+        using var image = VideoSource.Open(shot);
+        using var pixels = image.ReadFrame()!;
+        VideoFrame? video = null;
+        using (var source = VideoSource.Open(vtest))
+            while (source.ReadFrame() is { } f) { if (f.Index == shown) { video = f; break; } f.Dispose(); }
+        using var _ = video;
+        Assert.NotNull(video);
+        Assert.Equal((video.Width, video.Height), (pixels.Width, pixels.Height));   // drawn 1:1
+
+        var (onOwn, ownCount) = Matches(pixels, video, frame.People, frame.People);
+        // the earlier frame (8–25 before) where most joints stood elsewhere
+        var earlier = journal.Where(f => f.Frame >= shown - 25 && f.Frame <= shown - 8)
+            .Select(f => (Frame: f, Result: Matches(pixels, video, f.People, frame.People))).MaxBy(x => x.Result.Count);
+        var (onEarlier, earlierCount) = earlier.Result;
+        _log.WriteLine($"frame {shown}: {onOwn}/{ownCount} joints of its own poses drawn; frame {earlier.Frame?.Frame}: {onEarlier}/{earlierCount} moved joints match");
+        Assert.True(ownCount >= 10, $"only {ownCount} confident joints in frame {shown}");
+        Assert.True(onOwn >= 0.85 * ownCount, $"{onOwn} of {ownCount} joints of frame {shown}'s poses drawn within 2 px");
+        Assert.True(earlierCount >= 5, $"only {earlierCount} joints moved between frames {earlier.Frame?.Frame} and {shown} (tracks {string.Join(",", earlier.Frame?.People.Select(q => q.TrackId) ?? [])} / {string.Join(",", frame.People.Select(q => q.TrackId))}; {journal.Count} frames)");
+        Assert.True(onEarlier <= 0.5 * earlierCount, $"{onEarlier} of {earlierCount} joints of frame {earlier.Frame?.Frame} also match: the check cannot tell frames apart");
+    }
+
+    /// <summary>
+    /// Of <paramref name="people"/>'s joints scored ≥ 0.5 (outside the HUD's corner; for another frame's poses only those
+    /// that moved > 15 px from where <paramref name="shownPeople"/> has them), how many have, within 2 px, a pixel that
+    /// is the track's colour drawn over the video (at the joint's opacity, possibly over a limb of the same colour).
+    /// </summary>
+    private static (int Matched, int Count) Matches(VideoFrame shot, VideoFrame video,
+        IReadOnlyList<(int TrackId, Keypoint[] Keypoints, BoundingBox Box, float Score)> people,
+        IReadOnlyList<(int TrackId, Keypoint[] Keypoints, BoundingBox Box, float Score)> shownPeople)
+    {
+        int matched = 0, count = 0;
+        foreach (var person in people)
+        {
+            var now = shownPeople.FirstOrDefault(q => q.TrackId == person.TrackId).Keypoints;
+            bool same = ReferenceEquals(people, shownPeople);
+            var (r, g, b) = CpuOverlay.ColorFor(person.TrackId);
+            for (int k = 0; k < person.Keypoints.Length; k++)
+            {
+                var kp = person.Keypoints[k];
+                if (kp.IsMissing || kp.Score < 0.5f) continue;
+                if (kp.X < 2 || kp.Y < 2 || kp.X > shot.Width - 3 || kp.Y > shot.Height - 3 || (kp.Y < 90 && kp.X < 480)) continue;
+                if (!same && (now is null || now[k].IsMissing || MathF.Sqrt(MathF.Pow(now[k].X - kp.X, 2) + MathF.Pow(now[k].Y - kp.Y, 2)) <= 15)) continue;
+                count++;
+                float a = Math.Clamp(kp.Score, 0.25f, 1f);
+                bool hit = false;
+                for (int dy = -2; dy <= 2 && !hit; dy++)
+                    for (int dx = -2; dx <= 2 && !hit; dx++)
+                    {
+                        int x = (int)MathF.Round(kp.X) + dx, y = (int)MathF.Round(kp.Y) + dy;
+                        var s = shot.Row(y).Slice(x * 3, 3);
+                        var v = video.Row(y).Slice(x * 3, 3);
+                        // the segment from the colour over the bare video to the pure colour (a limb of the same colour under it)
+                        float[] from = [a * r + (1 - a) * v[0], a * g + (1 - a) * v[1], a * b + (1 - a) * v[2]];
+                        float[] to = [r, g, b];
+                        float[] px = [s[0], s[1], s[2]];
+                        hit = DistanceToSegment(px, from, to) <= 20;
+                    }
+                if (hit) matched++;
+            }
+        }
+        return (matched, count);
+    }
+
+    private static float DistanceToSegment(float[] p, float[] a, float[] b)
+    {
+        float dot = 0, len = 0;
+        for (int i = 0; i < 3; i++) { dot += (p[i] - a[i]) * (b[i] - a[i]); len += (b[i] - a[i]) * (b[i] - a[i]); }
+        float t = len > 0 ? Math.Clamp(dot / len, 0, 1) : 0, d = 0;
+        for (int i = 0; i < 3; i++) { float q = a[i] + t * (b[i] - a[i]) - p[i]; d += q * q; }
+        return MathF.Sqrt(d);
     }
 
     public void Dispose()
