@@ -103,14 +103,16 @@ public sealed partial class LiveWindowTests : IDisposable
     private static partial int Kill(int pid, int signal);
 
     /// <summary>
-    /// `run --window` on vtest.avi in real time, heatmaps switched off (H), then SIGTERM: the process exits 0 with the
+    /// `run --window` on vtest.avi in real time, heatmaps switched off (H), then Ctrl-C or SIGTERM: the process exits 0 with the
     /// summary, the JSON Lines are complete, and the screenshot — of the frame it names — shows each confident joint of
     /// that frame's poses (as written to the JSON Lines) within 2 px: the pixel there is the track's colour blended at
     /// the joint's opacity over the video. The same rule on the poses of a frame 8–25 earlier, where the walkers stood
     /// elsewhere, must fail: the check sees the difference a lag of a few frames makes.
     /// </summary>
-    [Fact]
-    public async Task Sigterm_closes_the_window_cleanly_and_its_screenshot_shows_that_frames_own_poses()
+    [Theory]
+    [InlineData(2)]    // SIGINT: Ctrl-C
+    [InlineData(15)]   // SIGTERM
+    public async Task Ctrl_C_or_SIGTERM_closes_the_window_cleanly_and_its_screenshot_shows_that_frames_own_poses(int signal)
     {
         using var dir = new TestData.TempDir();
         var jsonl = dir.File("live.jsonl");
@@ -128,12 +130,12 @@ public sealed partial class LiveWindowTests : IDisposable
         xdotool.Environment["DISPLAY"] = _display;
         using (var key = Process.Start(xdotool)!) await key.WaitForExitAsync();
         await Task.Delay(1500);                                                        // a few frames drawn without heatmaps
-        Assert.Equal(0, Kill(p.Id, 15));                                              // SIGTERM to the CLI itself
+        Assert.Equal(0, Kill(p.Id, signal));                                          // to the CLI itself
         var sent = Stopwatch.StartNew();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await p.WaitForExitAsync(timeout.Token);
         Assert.True(p.ExitCode == 0, await stderr);
-        Assert.True(sent.Elapsed < TimeSpan.FromSeconds(10), $"SIGTERM took {sent.Elapsed.TotalSeconds:F1} s to end the run");
+        Assert.True(sent.Elapsed < TimeSpan.FromSeconds(10), $"signal {signal} took {sent.Elapsed.TotalSeconds:F1} s to end the run");
         var output = await stdout;
         Assert.Contains("done:", output);
         var named = System.Text.RegularExpressions.Regex.Match(output, @"screenshot: (.+) \(frame (\d+)\)");
