@@ -13,7 +13,7 @@ namespace PoseLive.Bench.Ratios;
 /// <summary>
 /// (1) Offline: annotate throughput (the pipeline, stages overlapped) vs the inference-only ceiling on the
 /// same frames and models (the detector and pose runs of the same schedule, timed alone, sequentially).
-/// (2) Live: a 640×480 crop of vtest.avi re-timed to 30 fps and paced in real time: fps, drops, latency.
+/// (2) Live: moved to `ratio live` (<see cref="LiveRatio"/>).
 /// (3) Allocation: GC counts and bytes over 1,000 frames of the offline pipeline.
 /// </summary>
 internal static class PipelineRatio
@@ -50,18 +50,7 @@ internal static class PipelineRatio
             Console.WriteLine(string.Format(Inv, "  inference-only ceiling {0:F1} fps (model calls alone, sequential); pipeline {1:F1} fps; ratio {2:F3} (target ≥ 0.90)", ceiling, pipelineFps, pipelineFps / ceiling));
         }
 
-        // (2) live
-        foreach (var threads in new[] { 1, 2 })
-        {
-            using var detector = new CenterNetDetector(detCard, detPath, new InferenceOptions { IntraOpThreads = threads, AllowSpinning = false });
-            using var estimator = PoseEstimators.Create(poseCard, posePath, new InferenceOptions { IntraOpThreads = threads, AllowSpinning = false });
-            var vtestFull = Path.GetFullPath(vtest).Replace("\\", "/").Replace(":", "\\:");
-            using var live = VideoSource.Open($"movie={vtestFull},crop=640:480:64:48,setpts=N/(30*TB)", new VideoSourceOptions { InputFormat = "lavfi", RealTime = true });
-            var pipeline = new PosePipeline(detector, estimator, new PipelineOptions { Mode = PipelineMode.Live, DetectorInterval = 5, MaxFrames = 450 });
-            await pipeline.RunAsync(live, []);
-            Console.WriteLine(string.Format(Inv, "live, 640x480 crop of vtest.avi at 30 fps, real-time paced, 15 s, {0} intra-op thread(s) per model:", threads));
-            Console.WriteLine("  " + pipeline.Metrics.Snapshot());
-        }
+        // (2) live: see `ratio live` (the live pipeline, people caps 1…8)
 
         // (3) allocations over 1,000 frames (offline, stages overlapped)
         using (var detector = new CenterNetDetector(detCard, detPath, pipelineOptions))

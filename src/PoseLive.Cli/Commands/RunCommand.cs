@@ -93,7 +93,7 @@ internal static class RunCommand
             }
             else
             {
-                var offline = new PosePipeline(detector, estimator, new PipelineOptions { Mode = PipelineMode.Offline, DetectorInterval = parse.GetValue(interval) });
+                var offline = new PosePipeline(detector, estimator, new PipelineOptions { DetectorInterval = parse.GetValue(interval) });
                 metrics = offline.Metrics;
                 run = offline.RunAsync(source, sinks, stop.Token);
                 mode = "every frame as fast as it decodes (--fast: unpaced, nothing dropped)";

@@ -52,6 +52,9 @@ public sealed class VideoFrame : IDisposable
     /// <summary>Media time in seconds.</summary>
     public double Seconds => TimeBase.Seconds(Pts);
 
+    /// <summary>The media time as PTS and time base.</summary>
+    public MediaTime Time => new(Pts, TimeBase);
+
     /// <summary>Plane <paramref name="plane"/> (0 for packed formats; Y, U, V for <see cref="PixelFormat.Yuv420p"/>).</summary>
     public Span<byte> Plane(int plane)
     {

@@ -117,7 +117,6 @@ public static class AnnotateJob
         var progressSink = new ProgressSink(done.Count, expected > 0 ? expected : null, progress);
         var pipeline = new PosePipeline(detector, estimator, new PipelineOptions
         {
-            Mode = PipelineMode.Offline,
             DetectorInterval = o.DetectorInterval,
             MaxFrames = remaining == long.MaxValue ? null : remaining,
             Tracker = trackerOptions,

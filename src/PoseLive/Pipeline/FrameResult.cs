@@ -19,8 +19,10 @@ public struct StageTimes
 public sealed class FrameResult
 {
     public required long FrameIndex { get; init; }
-    /// <summary>Media time in seconds.</summary>
-    public required double Time { get; init; }
+    /// <summary>The frame's media time: its PTS in its time base.</summary>
+    public required MediaTime Timestamp { get; init; }
+    /// <summary>Media time in seconds (for outputs and arithmetic), from <see cref="Timestamp"/>.</summary>
+    public double Time => Timestamp.Seconds;
     public required int Width { get; init; }
     public required int Height { get; init; }
     public required IReadOnlyList<TrackedPerson> People { get; init; }
@@ -33,7 +35,7 @@ public sealed class FrameResult
     /// <summary>This result with other people (offline back-fill adds tracks confirmed by later frames).</summary>
     public FrameResult WithPeople(IReadOnlyList<TrackedPerson> people) => new()
     {
-        FrameIndex = FrameIndex, Time = Time, Width = Width, Height = Height, People = people, RawPoses = RawPoses,
+        FrameIndex = FrameIndex, Timestamp = Timestamp, Width = Width, Height = Height, People = people, RawPoses = RawPoses,
         Detected = Detected, Detections = Detections, Frame = Frame, Times = Times,
     };
     public StageTimes Times;
@@ -48,27 +50,12 @@ public interface IFrameSink
     void Complete(bool cancelled);
 }
 
-/// <summary>How the pipeline treats a full channel.</summary>
-public enum PipelineMode
-{
-    /// <summary>Annotation: wait, so every frame is processed exactly once.</summary>
-    Offline,
-    /// <summary>Live: drop the oldest frame at the source edge (returned to its pool) so latency stays bounded.</summary>
-    Live,
-}
-
-/// <summary>Pipeline settings.</summary>
+/// <summary>Settings of the offline pipeline (<see cref="PosePipeline"/>; live runs use <see cref="Live.LiveOptions"/>).</summary>
 public sealed record PipelineOptions
 {
-    public PipelineMode Mode { get; init; } = PipelineMode.Offline;
     /// <summary>Run the detector on every N-th processed frame; in between, boxes come from the previous keypoints.</summary>
     public int DetectorInterval { get; init; } = 5;
-    /// <summary>
-    /// Run the detector early when a tracked person is lost (live mode only: the request reaches the
-    /// detect stage a few frames later depending on timing, and offline runs must be reproducible).
-    /// </summary>
-    public bool RedetectOnLoss { get; init; } = true;
-    /// <summary>Frames each channel holds in offline mode (live mode holds one per edge).</summary>
+    /// <summary>Frames each channel holds.</summary>
     public int ChannelCapacity { get; init; } = 4;
     /// <summary>Stop after this many frames (null: the whole source).</summary>
     public long? MaxFrames { get; init; }

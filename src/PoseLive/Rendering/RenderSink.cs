@@ -37,7 +37,7 @@ public sealed class RenderSink : IFrameSink, IDisposable
         _renderer ??= new OffscreenRenderer(frame.Width, frame.Height, _schema);
         _encoder ??= VideoEncoder.Create(_path, frame.Width, frame.Height, new VideoEncoderOptions { FrameRate = _frameRate });
         var scene = new RenderScene(r.People.Select(p => new RenderPerson(p.TrackId, p.Keypoints, p.Box, p.Score, p.Raw.Heatmap)).ToList());
-        long pts = (long)Math.Round(r.Time * 1000);
+        long pts = r.Timestamp.TimeBase.IsValid ? r.Timestamp.TimeBase.Rescale(r.Timestamp.Pts, new Rational(1, 1000)) : 0;   // the encoder's time base is 1/1000
         if (pts <= _lastPts) pts = _lastPts + 1; // encoder timestamps must increase
         _lastPts = pts;
         _renderer.Render(frame, scene, pts, Encode);

@@ -1,4 +1,5 @@
 using PoseLive.Estimation;
+using PoseLive.Media;
 using PoseLive.Pose;
 
 namespace PoseLive.Tracking;
@@ -102,6 +103,13 @@ public sealed class PoseTracker(TrackerOptions? options = null)
         }
         public readonly OneEuroFilter[] Filters = Enumerable.Range(0, 2 * keypoints).Select(_ => new OneEuroFilter(p)).ToArray();
     }
+
+    /// <summary><see cref="Regions(double, List{TrackRegion})"/> at a frame's media time.</summary>
+    public void Regions(MediaTime time, List<TrackRegion> into) => Regions(time.Seconds, into);
+
+    /// <summary><see cref="Update(double, IReadOnlyList{PersonPose}, IReadOnlyCollection{long}?)"/> at a frame's media time (its PTS in its time base).</summary>
+    public IReadOnlyList<TrackedPerson> Update(MediaTime time, IReadOnlyList<PersonPose> poses, IReadOnlyCollection<long>? extrapolate = null) =>
+        Update(time.Seconds, poses, extrapolate);
 
     /// <summary>Every live track (confirmed or tentative) predicted to <paramref name="time"/>, oldest track first, into <paramref name="into"/>.</summary>
     public void Regions(double time, List<TrackRegion> into)

@@ -22,7 +22,7 @@ public class JournalTests
             for (int f = 0; f < 3; f++)
                 journal.Write(new FrameResult
                 {
-                    FrameIndex = f, Time = f / 30.0, Width = 640, Height = 480, Detected = f == 0, RawPoses = [pose],
+                    FrameIndex = f, Timestamp = new PoseLive.Media.MediaTime(f, new PoseLive.Media.Rational(1, 30)), Width = 640, Height = 480, Detected = f == 0, RawPoses = [pose],
                     People = [new TrackedPerson(5, kps, pose.Box, pose.Score, pose)],
                 });
         }

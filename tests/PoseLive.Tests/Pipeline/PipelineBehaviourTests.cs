@@ -126,7 +126,7 @@ public class PipelineBehaviourTests
     {
         using var source = Clip(60, realTime: true);                                  // 2 s paced at 30 fps
         var slow = new RecordingSink(_ => Thread.Sleep(100));                           // 10 fps consumer
-        var pipeline = new PosePipeline(new FixedDetector(), new BoxEstimator(), new PipelineOptions { Mode = PipelineMode.Live });
+        var pipeline = new PoseLive.Pipeline.Live.LivePipeline(new FixedDetector(), new BoxEstimator());
         await pipeline.RunAsync(source, [slow]).WaitAsync(TimeSpan.FromSeconds(60));
         var m = pipeline.Metrics.Snapshot();
         Assert.Equal(60, m.FramesIn);

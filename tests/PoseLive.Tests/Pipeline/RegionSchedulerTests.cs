@@ -1,5 +1,6 @@
 using PoseLive.Detection;
 using PoseLive.Estimation;
+using PoseLive.Media;
 using PoseLive.Pipeline.Live;
 using PoseLive.Pose;
 using PoseLive.Tracking;
@@ -9,6 +10,8 @@ namespace PoseLive.Tests.Pipeline;
 /// <summary>The live pose budget: which regions are estimated, and the tracker carrying the rest.</summary>
 public sealed class RegionSchedulerTests
 {
+    private static MediaTime At(double seconds) => new((long)Math.Round(seconds * 100), new Rational(1, 100));
+
     private static PersonPose Person(float x, float y = 100) =>
         new(Enumerable.Range(0, 17).Select(i => new Keypoint(x + (i % 3) * 10, y + i * 6, 0.9f)).ToArray(), new BoundingBox(x - 5, y - 5, 40, 110), 0.9f, 0.9f);
 
@@ -25,7 +28,7 @@ public sealed class RegionSchedulerTests
         var extrapolate = new HashSet<long>();
 
         tracker.Regions(0.1, regions);
-        scheduler.Plan(0.1, regions, budget: 2, 640, 480, boxes, keys, extrapolate);
+        scheduler.Plan(At(0.1), regions, budget: 2, 640, 480, boxes, keys, extrapolate);
         Assert.Equal(2, boxes.Count);
         Assert.Single(extrapolate);
         long left = extrapolate.Single();
@@ -39,7 +42,7 @@ public sealed class RegionSchedulerTests
 
         // next frame: the carried one is now the stalest, so it is estimated first
         tracker.Regions(0.2, regions);
-        scheduler.Plan(0.2, regions, budget: 2, 640, 480, boxes, keys, extrapolate);
+        scheduler.Plan(At(0.2), regions, budget: 2, 640, 480, boxes, keys, extrapolate);
         Assert.Equal(left, keys[0]);
         Assert.Single(extrapolate);
         Assert.NotEqual(left, extrapolate.Single());
@@ -52,7 +55,7 @@ public sealed class RegionSchedulerTests
         var scheduler = new RegionScheduler(new LiveOptions());
         tracker.Update(0.0, [Person(50)]);
         var detections = new[] { new DetectedBox(new BoundingBox(45, 95, 40, 110), 0.9f, 0), new DetectedBox(new BoundingBox(400, 95, 40, 110), 0.8f, 0) };
-        scheduler.Merge(0.0, detections, tracker);
+        scheduler.Merge(At(0.0), detections, tracker);
         Assert.Equal(1, scheduler.Pending);                                           // the one at x=45 is the tracked person
 
         var regions = new List<TrackRegion>();
@@ -60,7 +63,7 @@ public sealed class RegionSchedulerTests
         var keys = new List<long>();
         var extrapolate = new HashSet<long>();
         tracker.Regions(0.1, regions);
-        scheduler.Plan(0.1, regions, budget: 1, 640, 480, boxes, keys, extrapolate);
+        scheduler.Plan(At(0.1), regions, budget: 1, 640, 480, boxes, keys, extrapolate);
         Assert.Equal(-1, keys.Single());                                              // the new person first
         Assert.Equal(400, boxes.Single().Box.X);
         Assert.Single(extrapolate);                                                   // the tracked one waits a frame
@@ -80,14 +83,14 @@ public sealed class RegionSchedulerTests
         var extrapolate = new HashSet<long>();
         tracker.Regions(0.1, regions);
         long[] first = [.. regions.Select(r => r.Key).Order().Take(2)];
-        scheduler.Merge(0.1, [new DetectedBox(new BoundingBox(500, 95, 40, 110), 0.9f, 0)], tracker);   // a fourth person
-        scheduler.Plan(0.1, regions, budget: 10, 640, 480, boxes, keys, extrapolate);
+        scheduler.Merge(At(0.1), [new DetectedBox(new BoundingBox(500, 95, 40, 110), 0.9f, 0)], tracker);   // a fourth person
+        scheduler.Plan(At(0.1), regions, budget: 10, 640, 480, boxes, keys, extrapolate);
         Assert.Equal(first, keys.Order().ToArray());                               // the two first tracked, not the third or the new one
         Assert.Empty(extrapolate);                                                 // the third is let go, not carried
 
         // the second and third leave (the tracker let them go): the cap has a free place, the waiting new person takes it
         regions.RemoveAll(r => r.Key != first[0]);
-        scheduler.Plan(0.15, regions, budget: 10, 640, 480, boxes, keys, extrapolate);
+        scheduler.Plan(At(0.15), regions, budget: 10, 640, 480, boxes, keys, extrapolate);
         Assert.Equal(2, boxes.Count);
         Assert.Contains(-1L, keys);
         Assert.Equal(500, boxes[keys.IndexOf(-1)].Box.X);

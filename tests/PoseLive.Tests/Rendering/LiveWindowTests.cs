@@ -53,7 +53,7 @@ public sealed partial class LiveWindowTests : IDisposable
         var kps = Enumerable.Range(0, 17).Select(i => new Keypoint(60 + (i % 2) * 30, 15 + i * 7, 1f)).ToArray();
         var person = new TrackedPerson(4, kps, new BoundingBox(50, 10, 50, 125), 1f, new PoseLive.Estimation.PersonPose(kps, new BoundingBox(50, 10, 50, 125), 1, 1));
         var sink = new WindowSink();
-        sink.Write(new FrameResult { FrameIndex = 0, Time = 0, Width = 200, Height = 150, People = [person], RawPoses = [], Detected = true, Frame = frame });
+        sink.Write(new FrameResult { FrameIndex = 0, Timestamp = new MediaTime(0, new Rational(1, 30)), Width = 200, Height = 150, People = [person], RawPoses = [], Detected = true, Frame = frame });
         sink.Complete(false);
         using var dir = new TestData.TempDir();
         var shot = dir.File("window.png");

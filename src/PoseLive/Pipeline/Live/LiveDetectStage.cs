@@ -5,7 +5,7 @@ using PoseLive.Media;
 namespace PoseLive.Pipeline.Live;
 
 /// <summary>What the detector found on one frame: that frame's media time and index, and its boxes.</summary>
-internal sealed record DetectionBatch(double Time, long FrameIndex, IReadOnlyList<DetectedBox> Boxes);
+internal sealed record DetectionBatch(MediaTime Time, long FrameIndex, IReadOnlyList<DetectedBox> Boxes);
 
 /// <summary>
 /// The detector off the frame path: on its own thread, on a private copy of the newest frame after someone
@@ -17,7 +17,7 @@ internal sealed class LiveDetectStage(IPersonDetector detector, PipelineMetrics 
 {
     private readonly object _lock = new();
     private VideoFrame? _copy;
-    private double _time;
+    private MediaTime _time;
     private long _index;
     private bool _requested, _busy, _completed;
     private DetectionBatch? _result;
@@ -37,7 +37,7 @@ internal sealed class LiveDetectStage(IPersonDetector detector, PipelineMetrics 
             if (_copy is null || _copy.Width != frame.Width || _copy.Height != frame.Height || _copy.Format != frame.Format)
                 _copy = VideoFrame.CreateUnpooled(frame.Width, frame.Height, frame.Format);
             frame.Buffer.AsSpan().CopyTo(_copy.Buffer);
-            _time = frame.Seconds;
+            _time = frame.Time;
             _index = frame.Index;
             _requested = false;
             _busy = true;

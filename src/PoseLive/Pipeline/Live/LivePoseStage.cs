@@ -47,7 +47,7 @@ internal sealed class LivePoseStage(IPoseEstimator estimator, LiveDetectStage de
     private FrameResult Process(LiveFrame item)
     {
         var frame = item.Frame;
-        double time = frame.Seconds;
+        var time = frame.Time;
         var times = new StageTimes { Decoded = item.Decoded };
         bool detected = false;
         if (detect.TryTake(out var batch))
@@ -79,7 +79,7 @@ internal sealed class LivePoseStage(IPoseEstimator estimator, LiveDetectStage de
         _frames++;
         return new FrameResult
         {
-            FrameIndex = frame.Index, Time = time, Width = frame.Width, Height = frame.Height, People = people, RawPoses = kept,
+            FrameIndex = frame.Index, Timestamp = time, Width = frame.Width, Height = frame.Height, People = people, RawPoses = kept,
             Detected = detected, Detections = _lastDetections, Frame = frame, Times = times,
         };
     }

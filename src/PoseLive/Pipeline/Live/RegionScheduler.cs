@@ -1,4 +1,5 @@
 using PoseLive.Detection;
+using PoseLive.Media;
 using PoseLive.Pose;
 using PoseLive.Tracking;
 
@@ -28,7 +29,7 @@ internal sealed class RegionScheduler(LiveOptions options)
     /// Merges a detection made on the frame at <paramref name="time"/> (earlier than the tracker's present): each box
     /// is compared with the tracks as they were then; one that overlaps none becomes a new region.
     /// </summary>
-    public void Merge(double time, IReadOnlyList<DetectedBox> boxes, PoseTracker tracker)
+    public void Merge(MediaTime time, IReadOnlyList<DetectedBox> boxes, PoseTracker tracker)
     {
         tracker.Regions(time, _atDetection);
         foreach (var d in boxes)
@@ -38,9 +39,9 @@ internal sealed class RegionScheduler(LiveOptions options)
                 if (!r.Lost && d.Box.IoU(r.Predicted.Box) >= _o.TrackedIoU) { tracked = true; break; }
             if (tracked) continue;
             int same = _pending.FindIndex(p => p.Box.IoU(d.Box) >= _o.DuplicateIoU);
-            if (same >= 0) { _pending[same] = d; _pendingSince[same] = time; continue; }      // a newer look at the same person
+            if (same >= 0) { _pending[same] = d; _pendingSince[same] = time.Seconds; continue; }      // a newer look at the same person
             _pending.Add(d);
-            _pendingSince.Add(time);
+            _pendingSince.Add(time.Seconds);
         }
     }
 
@@ -49,14 +50,14 @@ internal sealed class RegionScheduler(LiveOptions options)
     /// (with the key of the track each came from, or −1 for a new person, in <paramref name="keys"/>), and the keys of
     /// the tracks not estimated this frame into <paramref name="extrapolate"/>.
     /// </summary>
-    public void Plan(double time, IReadOnlyList<TrackRegion> regions, int budget, int width, int height,
+    public void Plan(MediaTime time, IReadOnlyList<TrackRegion> regions, int budget, int width, int height,
         List<DetectedBox> boxes, List<long> keys, HashSet<long> extrapolate)
     {
         boxes.Clear();
         keys.Clear();
         extrapolate.Clear();
         for (int i = _pending.Count - 1; i >= 0; i--)
-            if (time - _pendingSince[i] > _o.PendingSeconds) { _pending.RemoveAt(i); _pendingSince.RemoveAt(i); }
+            if (time.Seconds - _pendingSince[i] > _o.PendingSeconds) { _pending.RemoveAt(i); _pendingSince.RemoveAt(i); }
         _order.Clear();
         _order.AddRange(regions);
         int room = int.MaxValue;                                   // people the cap leaves for new ones
