@@ -5,12 +5,13 @@ namespace PoseLive.Pipeline;
 
 /// <summary>
 /// Metrics of a run: frames in/out/dropped, throughput, and per-stage latency distributions (detect,
-/// pose, track, source-to-output) in milliseconds. Thread-safe; read a <see cref="Snapshot"/> at any time.
+/// pose, track, source-to-output) in milliseconds, kept as histograms (<see cref="LatencyHistogram"/>: fixed memory,
+/// nothing allocated per frame). Thread-safe; read a <see cref="Snapshot"/> at any time.
 /// </summary>
 public sealed class PipelineMetrics
 {
     private readonly object _lock = new();
-    private readonly List<double> _detect = [], _pose = [], _track = [], _endToEnd = [];
+    private readonly LatencyHistogram _detect = new(), _pose = new(), _track = new(), _endToEnd = new();
     private readonly long _started = Stopwatch.GetTimestamp();
     private long _framesIn, _framesOut, _dropped, _detections, _people, _extrapolated;
 
@@ -71,13 +72,5 @@ public sealed class PipelineMetrics
         }
     }
 
-    /// <summary>Source-to-output latencies so far (ms), for benchmarks.</summary>
-    public double[] EndToEndLatencies() { lock (_lock) return [.. _endToEnd]; }
-
-    private static (double, double) Percentiles(List<double> values)
-    {
-        if (values.Count == 0) return (0, 0);
-        var sorted = values.Order().ToArray();
-        return (sorted[(int)(0.5 * (sorted.Length - 1))], sorted[(int)Math.Ceiling(0.99 * (sorted.Length - 1))]);
-    }
+    private static (double, double) Percentiles(LatencyHistogram values) => (values.Quantile(0.5), values.Quantile(0.99));
 }

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using PoseLive.Detection;
 using PoseLive.Estimation;
 using PoseLive.Media;
@@ -26,10 +25,7 @@ public sealed class LivePipeline(IPersonDetector detector, IPoseEstimator estima
         using var failure = new CancellationTokenSource();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, failure.Token);
         var frames = new LatestMailbox<LiveFrame>(dropped => { dropped.Frame.Dispose(); Metrics.FrameDropped(); });
-        var results = Channel.CreateBounded<FrameResult>(new BoundedChannelOptions(4)
-        {
-            FullMode = BoundedChannelFullMode.DropOldest, SingleReader = true, SingleWriter = true,
-        }, dropped => { dropped.Frame?.Dispose(); Metrics.FrameDropped(); });
+        var results = new DropOldestQueue<FrameResult>(4, dropped => { dropped.Frame?.Dispose(); Metrics.FrameDropped(); });
         var detect = new LiveDetectStage(detector, Metrics);
         double fps = source.Video.FramesPerSecond is > 0 and var f ? f : 30;
         var pose = new LivePoseStage(estimator, detect, _o, 1 / fps);
@@ -58,30 +54,30 @@ public sealed class LivePipeline(IPersonDetector detector, IPoseEstimator estima
             }
         }, frames.Complete);
         var detecting = Thread(detect.Run, () => { });
-        var posing = Thread(() => pose.Run(frames, results.Writer), () => { detect.Complete(); results.Writer.TryComplete(); });
+        var posing = Thread(() => pose.Run(frames, results), () => { detect.Complete(); results.Complete(); });
         var sinking = Thread(() =>
         {
             bool failed = false;
             try
             {
-                while (results.Reader.WaitToReadAsync().AsTask().GetAwaiter().GetResult())
-                    while (results.Reader.TryRead(out var r))
+                while (results.TryTake(out var r))
+                {
+                    try
                     {
-                        try
-                        {
-                            foreach (var sink in sinks) sink.Write(r);
-                            r.Times.SinkEnd = Stopwatch.GetTimestamp();
-                            int extrapolated = 0;
-                            foreach (var p in r.People) if (p.Extrapolated) extrapolated++;
-                            Metrics.FrameDone(r.Times, false, r.People.Count, extrapolated);
-                        }
-                        finally { r.Frame?.Dispose(); }
+                        foreach (var sink in sinks) sink.Write(r);
+                        r.Times.SinkEnd = Stopwatch.GetTimestamp();
+                        int extrapolated = 0;
+                        for (int i = 0; i < r.People.Count; i++) if (r.People[i].Extrapolated) extrapolated++;
+                        Metrics.FrameDone(r.Times, false, r.People.Count, extrapolated);
                     }
+                    finally { r.Frame?.Dispose(); }
+                }
             }
             catch { failed = true; throw; }
             finally
             {
-                while (results.Reader.TryRead(out var left)) left.Frame?.Dispose();
+                results.Complete();
+                while (results.TryTake(out var left)) left.Frame?.Dispose();
                 foreach (var sink in sinks) sink.Complete(cancelled: failed || cancellationToken.IsCancellationRequested || failure.IsCancellationRequested);
             }
         }, () => { });

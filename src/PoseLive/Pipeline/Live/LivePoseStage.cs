@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Threading.Channels;
 using PoseLive.Detection;
 using PoseLive.Estimation;
 using PoseLive.Media;
@@ -8,7 +7,7 @@ using PoseLive.Tracking;
 namespace PoseLive.Pipeline.Live;
 
 /// <summary>A decoded live frame and the wall-clock instant (Stopwatch ticks) the source released it.</summary>
-internal sealed record LiveFrame(VideoFrame Frame, long Decoded);
+internal readonly record struct LiveFrame(VideoFrame Frame, long Decoded);
 
 /// <summary>
 /// The live pose stage, on its own thread: for the newest frame, merges the detector's latest boxes (at the time of
@@ -29,9 +28,9 @@ internal sealed class LivePoseStage(IPoseEstimator estimator, LiveDetectStage de
     private long _frames, _lastRequest = long.MinValue / 2;
 
     /// <summary>Processes frames from <paramref name="input"/> until it completes; each result goes to <paramref name="output"/>.</summary>
-    public void Run(LatestMailbox<LiveFrame> input, ChannelWriter<FrameResult> output)
+    public void Run(LatestMailbox<LiveFrame> input, DropOldestQueue<FrameResult> output)
     {
-        while (input.Take() is { } item)
+        while (input.TryTake(out var item))
         {
             FrameResult result;
             try { result = Process(item); }

@@ -1,0 +1,62 @@
+namespace PoseLive.Pipeline.Live;
+
+/// <summary>
+/// A bounded first-in first-out hand-off for one producer and one blocking consumer thread: when full, the oldest
+/// item is dropped (to the callback, which returns its frame) so the producer never waits. A ring of fixed size:
+/// nothing is allocated per item (a channel read from a thread would allocate a task per wait).
+/// </summary>
+internal sealed class DropOldestQueue<T>(int capacity, Action<T> dropped)
+{
+    private readonly object _lock = new();
+    private readonly T[] _ring = new T[capacity];
+    private int _head, _count;
+    private bool _completed;
+
+    /// <summary>Queues <paramref name="item"/>, dropping the oldest when full; false (item not taken) once completed.</summary>
+    public bool TryWrite(T item)
+    {
+        T old = default!;
+        bool drop = false;
+        lock (_lock)
+        {
+            if (_completed) return false;
+            if (_count == _ring.Length)
+            {
+                (old, drop) = (_ring[_head], true);
+                _ring[_head] = default!;
+                _head = (_head + 1) % _ring.Length;
+                _count--;
+            }
+            _ring[(_head + _count) % _ring.Length] = item;
+            _count++;
+            Monitor.Pulse(_lock);
+        }
+        if (drop) dropped(old);
+        return true;
+    }
+
+    /// <summary>No more items: <see cref="TryTake"/> returns what is left, then false.</summary>
+    public void Complete()
+    {
+        lock (_lock)
+        {
+            _completed = true;
+            Monitor.PulseAll(_lock);
+        }
+    }
+
+    /// <summary>The oldest item, waiting for one; false once completed and empty.</summary>
+    public bool TryTake(out T item)
+    {
+        lock (_lock)
+        {
+            while (_count == 0 && !_completed) Monitor.Wait(_lock);
+            if (_count == 0) { item = default!; return false; }
+            item = _ring[_head];
+            _ring[_head] = default!;
+            _head = (_head + 1) % _ring.Length;
+            _count--;
+            return true;
+        }
+    }
+}
