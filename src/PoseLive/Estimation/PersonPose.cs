@@ -44,6 +44,38 @@ public interface IPoseEstimator : IDisposable
 /// <summary>Removes duplicate people (two boxes on one person) by OKS-NMS on the rescored poses.</summary>
 public static class PoseDeduplication
 {
+    /// <summary>
+    /// <see cref="Apply(IReadOnlyList{PersonPose}, ReadOnlySpan{double}, double)"/> into <paramref name="into"/> (cleared
+    /// first), with the work arrays in <paramref name="scratch"/>: nothing allocated once they have grown (live frames).
+    /// </summary>
+    public static void Apply(IReadOnlyList<PersonPose> poses, ReadOnlySpan<double> sigmas, List<PersonPose> into, ref int[] scratch, double threshold = 0.9)
+    {
+        into.Clear();
+        int n = poses.Count;
+        if (n < 2) { for (int i = 0; i < n; i++) into.Add(poses[i]); return; }
+        if (scratch.Length < 2 * n) scratch = new int[Math.Max(2 * n, 2 * scratch.Length)];
+        var order = scratch.AsSpan(0, n);
+        var state = scratch.AsSpan(n, n);                        // 0 open, 1 kept, 2 removed
+        for (int i = 0; i < n; i++) { order[i] = i; state[i] = 0; }
+        for (int i = 1; i < n; i++)                              // insertion sort: score descending, then index (as OksNms orders)
+        {
+            int v = order[i], j = i - 1;
+            while (j >= 0 && poses[order[j]].Score < poses[v].Score) { order[j + 1] = order[j]; j--; }
+            order[j + 1] = v;
+        }
+        foreach (int i in order)
+        {
+            if (state[i] == 2) continue;
+            state[i] = 1;
+            into.Add(poses[i]);
+            foreach (int j in order)
+            {
+                if (j == i || state[j] != 0) continue;
+                if (Oks.Between(poses[i].Keypoints, poses[i].Box.Area, poses[j].Keypoints, poses[j].Box.Area, sigmas, 0.2f) > threshold) state[j] = 2;
+            }
+        }
+    }
+
     /// <summary>The poses kept, best score first; <paramref name="threshold"/> 0.9 is the top-down COCO setting.</summary>
     public static IReadOnlyList<PersonPose> Apply(IReadOnlyList<PersonPose> poses, ReadOnlySpan<double> sigmas, double threshold = 0.9)
     {

@@ -35,10 +35,12 @@ public sealed record TrackedPerson(int TrackId, Keypoint[] Keypoints, BoundingBo
 
 /// <summary>
 /// A live track as a region to estimate in the next frame: its tracker-internal key (stable from the first
-/// sighting, before an id is given), id (0 while tentative), the last pose moved by the velocity to the asked
-/// time, and when it was last estimated.
+/// sighting, before an id is given), id (0 while tentative), the last pose's keypoints and box moved by the velocity
+/// to the asked time (<paramref name="PredictedKeypoints"/> belongs to the tracker and is valid until its next
+/// <see cref="PoseTracker.Regions(double, List{TrackRegion})"/> or <see cref="PoseTracker.Update(double, IReadOnlyList{PersonPose}, IReadOnlyCollection{long}?)"/>),
+/// the last pose's box score, and when it was last estimated.
 /// </summary>
-public readonly record struct TrackRegion(long Key, int TrackId, PersonPose Predicted, double LastSeen, bool Lost);
+public readonly record struct TrackRegion(long Key, int TrackId, Keypoint[] PredictedKeypoints, BoundingBox PredictedBox, float BoxScore, double LastSeen, bool Lost);
 
 /// <summary>
 /// Multi-person tracker on media time: associates each frame's poses with existing tracks by the
@@ -52,6 +54,13 @@ public sealed class PoseTracker(TrackerOptions? options = null)
 {
     private readonly TrackerOptions _o = options ?? new TrackerOptions();
     private readonly List<Track> _tracks = [];
+    // work buffers reused every update, so a steady stream allocates only what it reports
+    private readonly List<PersonPose> _candidates = [];
+    private readonly List<Track> _byPriority = [];
+    private readonly HungarianAssignment _hungarian = new();
+    private Track?[] _assigned = [];
+    private int[] _match = [];
+    private double[,] _cost = new double[0, 0];
     private int _nextId = -1;
     private double _lastTime = double.NegativeInfinity;
 
@@ -71,6 +80,9 @@ public sealed class PoseTracker(TrackerOptions? options = null)
         public int Id;                       // 0 until confirmed
         public Keypoint[]? LastSmoothed;     // what was last reported (extrapolation moves it)
         public bool Lost;                    // unseen in the last update, and not extrapolated
+        public bool Matched;                 // continued by a pose in the current update
+        public Keypoint[] Predicted = [];    // PredictInto's buffer
+        public BoundingBox PredictedBox;
         public int Hits;
         public List<(double Time, Keypoint[] Keypoints, PersonPose Pose)>? Tentative; // with Backfill: the frames before confirmation
         public double LastSeen;
@@ -92,14 +104,21 @@ public sealed class PoseTracker(TrackerOptions? options = null)
             LastSeen = time;
         }
 
-        /// <summary>The last pose moved by the velocity to <paramref name="time"/> (constant-velocity prediction).</summary>
-        public PersonPose PredictAt(double time)
+        /// <summary>The last pose's keypoints and box moved by the velocity to <paramref name="time"/> (constant-velocity prediction), into <see cref="Predicted"/> and <see cref="PredictedBox"/>.</summary>
+        public void PredictInto(double time)
         {
+            var last = Last.Keypoints;
+            if (Predicted.Length != last.Length) Predicted = new Keypoint[last.Length];
             double dt = time - LastSeen;
-            if (dt == 0 || (Vx == 0 && Vy == 0)) return Last;
+            if (dt == 0 || (Vx == 0 && Vy == 0))
+            {
+                last.CopyTo(Predicted, 0);
+                PredictedBox = Last.Box;
+                return;
+            }
             float dx = (float)(Vx * dt), dy = (float)(Vy * dt);
-            var kps = Last.Keypoints.Select(k => k.IsMissing ? k : k with { X = k.X + dx, Y = k.Y + dy }).ToArray();
-            return Last with { Keypoints = kps, Box = Last.Box with { X = Last.Box.X + dx, Y = Last.Box.Y + dy } };
+            for (int i = 0; i < last.Length; i++) Predicted[i] = last[i].IsMissing ? last[i] : last[i] with { X = last[i].X + dx, Y = last[i].Y + dy };
+            PredictedBox = Last.Box with { X = Last.Box.X + dx, Y = Last.Box.Y + dy };
         }
         public readonly OneEuroFilter[] Filters = Enumerable.Range(0, 2 * keypoints).Select(_ => new OneEuroFilter(p)).ToArray();
     }
@@ -115,7 +134,11 @@ public sealed class PoseTracker(TrackerOptions? options = null)
     public void Regions(double time, List<TrackRegion> into)
     {
         into.Clear();
-        foreach (var t in _tracks) into.Add(new TrackRegion(t.Key, t.Id, t.PredictAt(time), t.LastSeen, t.Lost));
+        foreach (var t in _tracks)
+        {
+            t.PredictInto(time);
+            into.Add(new TrackRegion(t.Key, t.Id, t.Predicted, t.PredictedBox, t.Last.BoxScore, t.LastSeen, t.Lost));
+        }
     }
 
     /// <summary>
@@ -128,13 +151,15 @@ public sealed class PoseTracker(TrackerOptions? options = null)
     {
         if (time < _lastTime) throw new ArgumentException($"Media time went backwards ({time} after {_lastTime}).", nameof(time));
         _lastTime = time;
-        var candidates = poses.Where(p => p.Score >= _o.MinScore).ToList();
+        var candidates = _candidates;
+        candidates.Clear();
+        for (int i = 0; i < poses.Count; i++) if (poses[i].Score >= _o.MinScore) candidates.Add(poses[i]);
         // live (no back-fill): nothing allocated for it per frame
         var backfill = _o.Backfill ? new List<(double Time, TrackedPerson Person)>() : null;
         Backfill = backfill is null ? [] : backfill;
         var assignment = Associate(candidates, time);
-        var output = new List<TrackedPerson>();
-        var matchedTracks = new HashSet<Track>();
+        var output = new List<TrackedPerson>(candidates.Count + 2);
+        foreach (var t in _tracks) t.Matched = false;
         for (int d = 0; d < candidates.Count; d++)
         {
             var pose = candidates[d];
@@ -149,7 +174,7 @@ public sealed class PoseTracker(TrackerOptions? options = null)
                 track = new Track(pose.Keypoints.Length, _o.Smoothing) { Hits = 1, Key = _nextKey++ };
                 _tracks.Add(track);
             }
-            matchedTracks.Add(track);
+            track.Matched = true;
             track.Observe(pose, time);
             if (_nextId < 0) _nextId = _o.FirstTrackId;
             bool confirmedNow = track.Id == 0 && track.Hits >= _o.ConfirmHits;
@@ -165,22 +190,30 @@ public sealed class PoseTracker(TrackerOptions? options = null)
             }
         }
         LostTrackRecently = false;
-        _tracks.RemoveAll(t =>
+        int kept = 0;                                                     // drop tracks in place, keeping the order
+        for (int i = 0; i < _tracks.Count; i++)
         {
-            if (matchedTracks.Contains(t)) { t.Lost = false; return false; }
+            var t = _tracks[i];
+            if (Keep(t)) _tracks[kept++] = t;
+        }
+        _tracks.RemoveRange(kept, _tracks.Count - kept);
+        output.Sort(static (a, b) => a.TrackId.CompareTo(b.TrackId));
+        return output;
+
+        bool Keep(Track t)
+        {
+            if (t.Matched) { t.Lost = false; return true; }
             if (extrapolate is not null && extrapolate.Contains(t.Key))
             {
-                if (time - t.LastSeen > _o.MaxLostSeconds) return true;
+                if (time - t.LastSeen > _o.MaxLostSeconds) return false;
                 if (t.Id != 0 && t.LastSmoothed is { } last) output.Add(Extrapolate(t, last, time));
-                return false;
+                return true;
             }
-            if (t.Id == 0) return true;                                   // an unconfirmed track must match every frame
+            if (t.Id == 0) return false;                                  // an unconfirmed track must match every frame
             LostTrackRecently = true;                                     // a confirmed track went unseen this frame
             t.Lost = true;
-            return time - t.LastSeen > _o.MaxLostSeconds;
-        });
-        output.Sort((a, b) => a.TrackId.CompareTo(b.TrackId));
-        return output;
+            return time - t.LastSeen <= _o.MaxLostSeconds;
+        }
     }
 
     /// <summary>
@@ -219,29 +252,37 @@ public sealed class PoseTracker(TrackerOptions? options = null)
 
     private Track?[] Associate(List<PersonPose> candidates, double time)
     {
-        var result = new Track?[candidates.Count];
+        if (_assigned.Length < candidates.Count) _assigned = new Track?[Math.Max(candidates.Count, 2 * _assigned.Length)];
+        var result = _assigned;
+        Array.Clear(result, 0, candidates.Count);
         if (candidates.Count == 0 || _tracks.Count == 0) return result;
-        // confirmed tracks first so that, at equal cost, they win over tentative ones
-        var tracks = _tracks.OrderBy(t => t.Id == 0 ? 1 : 0).ThenBy(t => t.Id).ToList();
-        var predicted = tracks.Select(t => t.PredictAt(time)).ToArray();
-        var cost = new double[candidates.Count, tracks.Count];
+        // confirmed tracks first (by id) so that, at equal cost, they win over tentative ones (in order of appearance)
+        var tracks = _byPriority;
+        tracks.Clear();
+        tracks.AddRange(_tracks);
+        tracks.Sort(static (a, b) => (a.Id == 0) != (b.Id == 0) ? (a.Id == 0 ? 1 : -1) : a.Id != b.Id ? a.Id.CompareTo(b.Id) : a.Key.CompareTo(b.Key));
+        foreach (var t in tracks) t.PredictInto(time);
+        if (_cost.GetLength(0) < candidates.Count || _cost.GetLength(1) < tracks.Count)
+            _cost = new double[Math.Max(candidates.Count, _cost.GetLength(0)), Math.Max(tracks.Count, _cost.GetLength(1))];
+        var cost = _cost;
         for (int d = 0; d < candidates.Count; d++)
             for (int t = 0; t < tracks.Count; t++)
             {
-                double s = Similarity(candidates[d], predicted[t]);
+                double s = Similarity(candidates[d], tracks[t].Predicted, tracks[t].PredictedBox);
                 cost[d, t] = s < _o.MinSimilarity ? 1e6 : 1 - s;
             }
-        var match = HungarianAssignment.Solve(cost);
+        if (_match.Length < candidates.Count) _match = new int[Math.Max(candidates.Count, 2 * _match.Length)];
+        _hungarian.Solve(cost, candidates.Count, tracks.Count, _match);
         for (int d = 0; d < candidates.Count; d++)
-            if (match[d] >= 0 && cost[d, match[d]] < 1e6) result[d] = tracks[match[d]];
+            if (_match[d] >= 0 && cost[d, _match[d]] < 1e6) result[d] = tracks[_match[d]];
         return result;
     }
 
-    private double Similarity(PersonPose a, PersonPose b)
+    private double Similarity(PersonPose a, Keypoint[] keypoints, BoundingBox box)
     {
-        double area = Math.Max(1, (a.Box.Area + b.Box.Area) / 2);
-        double oks = Oks.Between(a.Keypoints, area, b.Keypoints, area, _o.Sigmas, 0.2f);
-        return Math.Max(oks, a.Box.IoU(b.Box));
+        double area = Math.Max(1, (a.Box.Area + box.Area) / 2);
+        double oks = Oks.Between(a.Keypoints, area, keypoints, area, _o.Sigmas, 0.2f);
+        return Math.Max(oks, a.Box.IoU(box));
     }
 
     private Keypoint[] Smooth(Track track, PersonPose pose, double time)

@@ -25,6 +25,7 @@ internal sealed class LivePoseStage(IPoseEstimator estimator, LiveDetectStage de
     private readonly List<long> _keys = [];
     private readonly HashSet<long> _extrapolate = [];
     private IReadOnlyList<DetectedBox> _lastDetections = [];
+    private int[] _dedupe = [];
     private long _frames, _lastRequest = long.MinValue / 2;
 
     /// <summary>Processes frames from <paramref name="input"/> until it completes; each result goes to <paramref name="output"/>.</summary>
@@ -61,12 +62,13 @@ internal sealed class LivePoseStage(IPoseEstimator estimator, LiveDetectStage de
         var poses = _boxes.Count == 0 ? [] : estimator.Estimate(frame.Plane(0), frame.Width, frame.Height, frame.Stride, _boxes);
         times.PoseEnd = Stopwatch.GetTimestamp();
         if (_boxes.Count > 0) _budget.Observe((times.PoseEnd - times.PoseStart) * 1000.0 / Stopwatch.Frequency, _boxes.Count);
-        var kept = PoseDeduplication.Apply(poses, estimator.Schema.Sigmas);
+        var kept = new List<PersonPose>(poses.Count);                 // the frame's own: the sinks keep it
+        PoseDeduplication.Apply(poses, estimator.Schema.Sigmas, kept, ref _dedupe);
         var people = _tracker.Update(time, kept, _extrapolate);
         times.TrackEnd = Stopwatch.GetTimestamp();
 
         bool empty = false;
-        foreach (var p in kept) if (p.Score < _tracker.Options.MinScore) { empty = true; break; }
+        for (int i = 0; i < kept.Count; i++) if (kept[i].Score < _tracker.Options.MinScore) { empty = true; break; }
         bool due = _frames - _lastRequest >= Math.Max(1, options.DetectorInterval);
         bool early = _frames - _lastRequest >= options.MinDetectorGap
             && (_tracker.LostTrackRecently || empty || kept.Count < _boxes.Count || _regions.Count == 0);

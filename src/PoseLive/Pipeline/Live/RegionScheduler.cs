@@ -32,13 +32,15 @@ internal sealed class RegionScheduler(LiveOptions options)
     public void Merge(MediaTime time, IReadOnlyList<DetectedBox> boxes, PoseTracker tracker)
     {
         tracker.Regions(time, _atDetection);
-        foreach (var d in boxes)
+        for (int i = 0; i < boxes.Count; i++)
         {
+            var d = boxes[i];
             bool tracked = false;
             foreach (var r in _atDetection)
-                if (!r.Lost && d.Box.IoU(r.Predicted.Box) >= _o.TrackedIoU) { tracked = true; break; }
+                if (!r.Lost && d.Box.IoU(r.PredictedBox) >= _o.TrackedIoU) { tracked = true; break; }
             if (tracked) continue;
-            int same = _pending.FindIndex(p => p.Box.IoU(d.Box) >= _o.DuplicateIoU);
+            int same = -1;
+            for (int k = 0; k < _pending.Count && same < 0; k++) if (_pending[k].Box.IoU(d.Box) >= _o.DuplicateIoU) same = k;
             if (same >= 0) { _pending[same] = d; _pendingSince[same] = time.Seconds; continue; }      // a newer look at the same person
             _pending.Add(d);
             _pendingSince.Add(time.Seconds);
@@ -59,7 +61,7 @@ internal sealed class RegionScheduler(LiveOptions options)
         for (int i = _pending.Count - 1; i >= 0; i--)
             if (time.Seconds - _pendingSince[i] > _o.PendingSeconds) { _pending.RemoveAt(i); _pendingSince.RemoveAt(i); }
         _order.Clear();
-        _order.AddRange(regions);
+        for (int i = 0; i < regions.Count; i++) _order.Add(regions[i]);
         int room = int.MaxValue;                                   // people the cap leaves for new ones
         if (_o.MaxPeople is int max)
         {
@@ -82,11 +84,11 @@ internal sealed class RegionScheduler(LiveOptions options)
             : a.Lost ? b.LastSeen.CompareTo(a.LastSeen) : a.LastSeen != b.LastSeen ? a.LastSeen.CompareTo(b.LastSeen) : a.Key.CompareTo(b.Key));
         foreach (var r in _order)
         {
-            var box = PropagatedRegion.From(r.Predicted.Keypoints, _o.PropagationMinScore, width, height) ?? Clip(r.Predicted.Box, width, height);
+            var box = PropagatedRegion.From(r.PredictedKeypoints, _o.PropagationMinScore, width, height) ?? Clip(r.PredictedBox, width, height);
             if (box is not { } b || Duplicates(b, boxes)) continue;
             if (boxes.Count < budget)
             {
-                boxes.Add(new DetectedBox(b, r.Predicted.BoxScore, 0));
+                boxes.Add(new DetectedBox(b, r.BoxScore, 0));
                 keys.Add(r.Key);
             }
             else if (!r.Lost) extrapolate.Add(r.Key);
