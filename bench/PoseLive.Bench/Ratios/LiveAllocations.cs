@@ -24,6 +24,7 @@ internal static class LiveAllocations
         var keys = new List<long>();
         var extrapolate = new HashSet<long>();
         var bytes = new long[6];
+        int[] dedupe = [];
         string[] names = ["detect (every 5th)", "regions", "plan", "estimate", "dedupe", "track"];
         int n = 0, measured = 0;
         long decodeBytes = 0;
@@ -45,7 +46,8 @@ internal static class LiveAllocations
             Count(2, a); a = GC.GetAllocatedBytesForCurrentThread();
             var poses = boxes.Count == 0 ? [] : estimator.Estimate(frame.Plane(0), frame.Width, frame.Height, frame.Stride, boxes);
             Count(3, a); a = GC.GetAllocatedBytesForCurrentThread();
-            var kept = PoseDeduplication.Apply(poses, estimator.Schema.Sigmas);
+            var kept = new List<PersonPose>(poses.Count);             // as the live pose stage: the frame's own list
+            PoseDeduplication.Apply(poses, estimator.Schema.Sigmas, kept, ref dedupe);
             Count(4, a); a = GC.GetAllocatedBytesForCurrentThread();
             tracker.Update(frame.Time, kept, extrapolate);
             Count(5, a);

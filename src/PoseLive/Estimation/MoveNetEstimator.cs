@@ -37,11 +37,15 @@ public sealed class MoveNetEstimator : IPoseEstimator
     /// <summary>Attach each person's heatmap (max over keypoints) to the result, for display.</summary>
     public bool CaptureHeatmaps { get; set; }
 
+    private readonly List<TopDownCrop> _crops = [];
+
     public IReadOnlyList<PersonPose> Estimate(ReadOnlySpan<byte> rgb, int width, int height, int stride, IReadOnlyList<DetectedBox> persons)
     {
         if (persons.Count == 0) return [];
         int w = _card.Input.Width, h = _card.Input.Height, n = persons.Count;
-        var crops = persons.Select(p => TopDownCrop.FromBox(p.Box, w, h, Padding)).ToArray();
+        var crops = _crops;                                           // one caller at a time, as the batch buffers
+        crops.Clear();
+        for (int i = 0; i < n; i++) crops.Add(TopDownCrop.FromBox(persons[i].Box, w, h, Padding));
         var batch = _runner.For(n);
         CropSampler.CropNhwcInt32(rgb, width, height, stride, crops, batch.Input.Span<int>());
         batch.Run();
@@ -58,8 +62,9 @@ public sealed class MoveNetEstimator : IPoseEstimator
                     outputs["regression"].Span<float>().Slice(i * 2 * k * plane, 2 * k * plane), outputs["offsets"].Span<float>().Slice(i * 2 * k * plane, 2 * k * plane),
                     k, cells, w, h, keypoints);
                 var toImage = crops[i].InputToImage;
-                var inImage = keypoints.Select(toImage.Apply).ToArray();
-                var score = new PosePrediction(inImage, persons[i].Score, persons[i].Box.Area).Rescored();
+                var inImage = new Keypoint[k];
+                for (int j = 0; j < k; j++) inImage[j] = toImage.Apply(keypoints[j]);
+                var score = PosePrediction.Rescore(inImage, persons[i].Score);
                 result.Add(new PersonPose(inImage, persons[i].Box, persons[i].Score, score)
                 {
                     Heatmap = CaptureHeatmaps

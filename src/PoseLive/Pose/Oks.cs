@@ -68,13 +68,16 @@ public static class Oks
 public sealed record PosePrediction(Keypoint[] Keypoints, float BoxScore, double Area)
 {
     /// <summary>Top-down rescoring: box score × mean of the keypoint scores above <paramref name="minScore"/> (0 when none).</summary>
-    public float Rescored(float minScore = 0.2f)
+    public float Rescored(float minScore = 0.2f) => Rescore(Keypoints, BoxScore, minScore);
+
+    /// <summary><see cref="Rescored"/> of these keypoints and box score, without a prediction object.</summary>
+    public static float Rescore(ReadOnlySpan<Keypoint> keypoints, float boxScore, float minScore = 0.2f)
     {
         double sum = 0;
         int n = 0;
-        foreach (var k in Keypoints)
+        foreach (var k in keypoints)
             if (!k.IsMissing && k.Score > minScore) { sum += k.Score; n++; }
-        return n == 0 ? 0 : (float)(BoxScore * sum / n);
+        return n == 0 ? 0 : (float)(boxScore * sum / n);
     }
 }
 
