@@ -13,7 +13,8 @@ namespace PoseLive.Bench.Ratios;
 
 /// <summary>
 /// `ratio live [VTEST] [SECONDS] [OUT.json]`: the live pipeline as `poselive run` serves it (CenterNet beside the frame
-/// path, MoveNet Lightning every frame within the pose budget, one intra-op thread per net, no spinning) on the
+/// path with one intra-op thread, MoveNet Lightning every frame within the pose budget with two (POSELIVE_BENCH_POSE_THREADS
+/// to compare), no spinning) on the
 /// 640×480 crop of vtest.avi re-timed to 30 fps and paced in real time, once per people cap 1…8 and once uncapped
 /// (`--max-people`: the first tracked keep their places, so the cap sets how many people are in play). Each row:
 /// processed fps, drops, people per frame and the share extrapolated rather than estimated, latency p50/p99 per stage
@@ -23,6 +24,7 @@ namespace PoseLive.Bench.Ratios;
 internal static class LiveRatio
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+    private static readonly int PoseThreads = int.TryParse(Environment.GetEnvironmentVariable("POSELIVE_BENCH_POSE_THREADS"), out var t) && t > 0 ? t : 2;
 
     private sealed record Row(string Cap, double Fps, long Frames, long Dropped, double People, double Estimated, double ExtrapolatedShare,
         long Detections, double DetectP50, double DetectP99, double PoseP50, double PoseP99, double TrackP50, double TrackP99,
@@ -33,16 +35,18 @@ internal static class LiveRatio
         var dir = ModelZoo.DefaultDirectory();
         var (detCard, detPath) = ModelZoo.Find(dir, "centernet");
         var (poseCard, posePath) = ModelZoo.Find(dir, "movenet-lightning");
-        var inference = new InferenceOptions { IntraOpThreads = 1, AllowSpinning = false };   // as `poselive run` serves live
+        var inference = new InferenceOptions { IntraOpThreads = 1, AllowSpinning = false };   // as `poselive run` serves live:
         using var detector = new CenterNetDetector(detCard, detPath, inference, 0.3f, poseCard.DetectorClassIds(detCard));
-        using var estimator = PoseEstimators.Create(poseCard, posePath, inference);
-        var url = "movie=" + Path.GetFullPath(vtest).Replace("\\", "/").Replace(":", "\\:") + ",crop=640:480:64:48,setpts=N/(30*TB)";
+        using var estimator = PoseEstimators.Create(poseCard, posePath, inference with { IntraOpThreads = PoseThreads });  // the detector 1 thread, the pose net 2
+        var url = "movie=" + Path.GetFullPath(vtest).Replace("\\", "/").Replace(":", "\\:") + ",crop=640:480:64:48,settb=1/30,setpts=N";
+        // settb first: `setpts=N/(30*TB)` alone keeps vtest's 1/10 time base, so every three frames share one PTS and a
+        // real-time source releases them together (two of three dropped whatever the pipeline does)
         const double sourceFps = 30;
 
         if (Environment.GetEnvironmentVariable("POSELIVE_BENCH_ALLOC_ONLY") == "1") { LiveAllocations.Print(detector, estimator, url, 300); return 0; }
         await Once(detector, estimator, url, null, 3);                                      // warm-up: sessions, pools, JIT
         var rows = new List<Row>();
-        Console.WriteLine(string.Format(Inv, "live: 640x480 crop of vtest.avi at {0} fps, real-time paced, {1} s per row; centernet beside the frame path (every 5 frames, early on loss), movenet-lightning within 80 % of the frame interval; 1 thread per net", sourceFps, seconds));
+        Console.WriteLine(string.Format(Inv, "live: 640x480 crop of vtest.avi at {0} fps, real-time paced, {1} s per row; centernet beside the frame path (every 5 frames, early on loss), movenet-lightning within 80 % of the frame interval; detector 1 thread, pose net {2}", sourceFps, seconds, PoseThreads));
         Console.WriteLine("  cap    fps  dropped  people  estimated  extrap.  detect p50/p99   pose p50/p99   source→output p50/p99  KB/frame  gen0/1/2");
         foreach (int? cap in new int?[] { 1, 2, 3, 4, 5, 6, 7, 8, null })
         {
@@ -59,7 +63,7 @@ internal static class LiveRatio
             Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(reportPath))!);
             AtomicFile.WriteAllBytes(reportPath, JsonSerializer.SerializeToUtf8Bytes(new
             {
-                source = url, sourceFps, seconds, detector = detCard.Name, pose = poseCard.Name, intraOpThreads = 1,
+                source = url, sourceFps, seconds, detector = detCard.Name, pose = poseCard.Name, detectorThreads = 1, poseThreads = PoseThreads,
                 rows, fpsLostAtCap = lost?.Cap,
             }, new JsonSerializerOptions { WriteIndented = true, PropertyNamingPolicy = JsonNamingPolicy.CamelCase }));
             Console.WriteLine($"  report: {reportPath}");

@@ -82,6 +82,12 @@ public sealed class HeatmapPoseEstimator : IPoseEstimator
         }
     }
 
+    /// <inheritdoc/>
+    public void Prepare(int maxPeople)
+    {
+        for (int n = 1; n <= maxPeople; n++) _runner.For(FlipTestEnabled ? 2 * n : n).Run();
+    }
+
     public void Dispose()
     {
         _runner.Dispose();

@@ -76,6 +76,12 @@ public sealed class MoveNetEstimator : IPoseEstimator
         }
     }
 
+    /// <inheritdoc/>
+    public void Prepare(int maxPeople)
+    {
+        for (int n = 1; n <= maxPeople; n++) _runner.For(n).Run();
+    }
+
     public void Dispose()
     {
         _runner.Dispose();

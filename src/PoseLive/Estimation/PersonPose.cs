@@ -39,6 +39,12 @@ public interface IPoseEstimator : IDisposable
     bool CaptureHeatmaps { get; set; }
 
     IReadOnlyList<PersonPose> Estimate(ReadOnlySpan<byte> rgb, int width, int height, int stride, IReadOnlyList<DetectedBox> persons);
+
+    /// <summary>
+    /// Prepares the runs for 1…<paramref name="maxPeople"/> people now (tensors allocated, one run each), so a live stream
+    /// neither allocates nor stalls the first time that many people are in view.
+    /// </summary>
+    void Prepare(int maxPeople) { }
 }
 
 /// <summary>Removes duplicate people (two boxes on one person) by OKS-NMS on the rescored poses.</summary>

@@ -26,6 +26,7 @@ public sealed class LivePipeline(IPersonDetector detector, IPoseEstimator estima
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, failure.Token);
         var frames = new LatestMailbox<LiveFrame>(dropped => { dropped.Frame.Dispose(); Metrics.FrameDropped(); });
         var results = new DropOldestQueue<FrameResult>(4, dropped => { dropped.Frame?.Dispose(); Metrics.FrameDropped(); });
+        estimator.Prepare(_o.MaxPeople ?? 8);                    // every batch size up front: no allocation or stall mid-stream
         var detect = new LiveDetectStage(detector, Metrics);
         double fps = source.Video.FramesPerSecond is > 0 and var f ? f : 30;
         var pose = new LivePoseStage(estimator, detect, _o, 1 / fps);
