@@ -12,7 +12,7 @@ using PoseLive.Pipeline.Live;
 namespace PoseLive.Bench.Ratios;
 
 /// <summary>
-/// `ratio live [VTEST] [SECONDS] [OUT.json]`: the live pipeline as `poselive run` serves it (CenterNet beside the frame
+/// `ratio live [VTEST] [SECONDS] [OUT.json] [CAPS]`: the live pipeline as `poselive run` serves it (CenterNet beside the frame
 /// path with one intra-op thread, MoveNet Lightning every frame within the pose budget with two (POSELIVE_BENCH_POSE_THREADS
 /// to compare), no spinning) on the
 /// 640×480 crop of vtest.avi re-timed to 30 fps and paced in real time, once per people cap 1…8 and once uncapped
@@ -30,7 +30,7 @@ internal static class LiveRatio
         long Detections, double DetectP50, double DetectP99, double PoseP50, double PoseP99, double TrackP50, double TrackP99,
         double EndToEndP50, double EndToEndP99, double BytesPerFrame, int Gen0, int Gen1, int Gen2);
 
-    public static async Task<int> Run(string vtest, double seconds, string? reportPath)
+    public static async Task<int> Run(string vtest, double seconds, string? reportPath, string caps = "1,2,3,4,5,6,7,8,none")
     {
         var dir = ModelZoo.DefaultDirectory();
         var (detCard, detPath) = ModelZoo.Find(dir, "centernet");
@@ -38,7 +38,7 @@ internal static class LiveRatio
         var inference = new InferenceOptions { IntraOpThreads = 1, AllowSpinning = false };   // as `poselive run` serves live:
         using var detector = new CenterNetDetector(detCard, detPath, inference, 0.3f, poseCard.DetectorClassIds(detCard));
         using var estimator = PoseEstimators.Create(poseCard, posePath, inference with { IntraOpThreads = PoseThreads });  // the detector 1 thread, the pose net 2
-        var url = "movie=" + Path.GetFullPath(vtest).Replace("\\", "/").Replace(":", "\\:") + ",crop=640:480:64:48,settb=1/30,setpts=N";
+        var url = "movie=" + Path.GetFullPath(vtest).Replace("\\", "/").Replace(":", "\\:") + ":loop=0,crop=640:480:64:48,settb=1/30,setpts=N";   // looped: a row may run longer than the clip's 26 s
         // settb first: `setpts=N/(30*TB)` alone keeps vtest's 1/10 time base, so every three frames share one PTS and a
         // real-time source releases them together (two of three dropped whatever the pipeline does)
         const double sourceFps = 30;
@@ -48,7 +48,7 @@ internal static class LiveRatio
         var rows = new List<Row>();
         Console.WriteLine(string.Format(Inv, "live: 640x480 crop of vtest.avi at {0} fps, real-time paced, {1} s per row; centernet beside the frame path (every 5 frames, early on loss), movenet-lightning within 80 % of the frame interval; detector 1 thread, pose net {2}", sourceFps, seconds, PoseThreads));
         Console.WriteLine("  cap    fps  dropped  people  estimated  extrap.  detect p50/p99   pose p50/p99   source→output p50/p99  KB/frame  gen0/1/2");
-        foreach (int? cap in new int?[] { 1, 2, 3, 4, 5, 6, 7, 8, null })
+        foreach (int? cap in caps.Split(',').Select(c => c.Trim() == "none" ? (int?)null : int.Parse(c, Inv)))
         {
             var row = await Once(detector, estimator, url, cap, seconds);
             rows.Add(row);

@@ -25,6 +25,12 @@ public sealed record TrackerOptions
     /// (<see cref="PoseTracker.Backfill"/>) so that they can be written too; live output stays causal.
     /// </summary>
     public bool Backfill { get; init; }
+    /// <summary>
+    /// Measure a track's velocity from the centre of its confident keypoints instead of its box. Live, the box a pose comes
+    /// with is the region predicted from the track's own velocity, so the box would only return the velocity it was given;
+    /// the keypoints show where the person really went. Offline the boxes come from the detector or the last keypoints.
+    /// </summary>
+    public bool VelocityFromKeypoints { get; init; }
 }
 
 /// <summary>
@@ -89,19 +95,34 @@ public sealed class PoseTracker(TrackerOptions? options = null)
         public PersonPose Last = null!;
         public double Vx, Vy;                // box-centre velocity, px per media second
 
+        public double CentreX, CentreY;      // where the velocity is measured from: the last pose's box or keypoint centre
+
         /// <summary>Updates the velocity estimate from the previous observation to <paramref name="pose"/>.</summary>
-        public void Observe(PersonPose pose, double time)
+        public void Observe(PersonPose pose, double time, bool fromKeypoints)
         {
+            double cx = pose.Box.CenterX, cy = pose.Box.CenterY;
+            if (fromKeypoints) KeypointCentre(pose.Keypoints, ref cx, ref cy);
             if (Last is not null && time > LastSeen)
             {
                 double dt = time - LastSeen;
-                double vx = (pose.Box.CenterX - Last.Box.CenterX) / dt, vy = (pose.Box.CenterY - Last.Box.CenterY) / dt;
+                double vx = (cx - CentreX) / dt, vy = (cy - CentreY) / dt;
                 bool first = Hits <= 1;
                 Vx = first ? vx : 0.5 * Vx + 0.5 * vx;
                 Vy = first ? vy : 0.5 * Vy + 0.5 * vy;
             }
             Last = pose;
             LastSeen = time;
+            (CentreX, CentreY) = (cx, cy);
+        }
+
+        /// <summary>The mean of the keypoints scored ≥ 0.3, when there are at least three (else the given centre stays).</summary>
+        private static void KeypointCentre(Keypoint[] keypoints, ref double x, ref double y)
+        {
+            double sx = 0, sy = 0;
+            int n = 0;
+            foreach (var k in keypoints)
+                if (!k.IsMissing && k.Score >= 0.3f) { sx += k.X; sy += k.Y; n++; }
+            if (n >= 3) (x, y) = (sx / n, sy / n);
         }
 
         /// <summary>The last pose's keypoints and box moved by the velocity to <paramref name="time"/> (constant-velocity prediction), into <see cref="Predicted"/> and <see cref="PredictedBox"/>.</summary>
@@ -175,7 +196,7 @@ public sealed class PoseTracker(TrackerOptions? options = null)
                 _tracks.Add(track);
             }
             track.Matched = true;
-            track.Observe(pose, time);
+            track.Observe(pose, time, _o.VelocityFromKeypoints);
             if (_nextId < 0) _nextId = _o.FirstTrackId;
             bool confirmedNow = track.Id == 0 && track.Hits >= _o.ConfirmHits;
             if (confirmedNow) track.Id = _nextId++;

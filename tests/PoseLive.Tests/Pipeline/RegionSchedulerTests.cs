@@ -95,4 +95,21 @@ public sealed class RegionSchedulerTests
         Assert.Contains(-1L, keys);
         Assert.Equal(500, boxes[keys.IndexOf(-1)].Box.X);
     }
+
+    [Fact]
+    public void Live_velocity_comes_from_the_keypoints_not_from_the_predicted_box_they_were_estimated_in()
+    {
+        // a walker moving 10 px per 0.1 s, estimated each time in a box that did not move (a stale prediction)
+        PersonPose Walker(float x) =>
+            new(Enumerable.Range(0, 17).Select(i => new Keypoint(x + (i % 3) * 10, 100 + i * 6, 0.9f)).ToArray(), new BoundingBox(40, 90, 40, 110), 0.9f, 0.9f);
+        foreach (bool fromKeypoints in new[] { true, false })
+        {
+            var tracker = new PoseTracker(new TrackerOptions { ConfirmHits = 1, Smooth = false, VelocityFromKeypoints = fromKeypoints });
+            for (int f = 0; f < 10; f++) tracker.Update(f * 0.1, [Walker(50 + 10 * f)]);
+            var regions = new List<TrackRegion>();
+            tracker.Regions(1.1, regions);                                               // two steps after the last sighting (x = 140)
+            float expected = fromKeypoints ? 160 : 140;                                  // the box never moved: no velocity from it
+            Assert.Equal(expected, regions.Single().PredictedKeypoints[0].X, 0);
+        }
+    }
 }

@@ -32,5 +32,6 @@ public sealed record LiveOptions
     public int? MaxPeople { get; init; }
     /// <summary>Stop after this many frames (null: the whole source).</summary>
     public long? MaxFrames { get; init; }
-    public TrackerOptions Tracker { get; init; } = new();
+    /// <summary>The tracker's settings; live, velocities come from the keypoints (the boxes are the tracker's own predictions).</summary>
+    public TrackerOptions Tracker { get; init; } = new() { VelocityFromKeypoints = true };
 }
