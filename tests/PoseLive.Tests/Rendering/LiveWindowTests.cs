@@ -79,17 +79,10 @@ public sealed partial class LiveWindowTests : IDisposable
     {
         using var dir = new TestData.TempDir();
         var jsonl = dir.File("live.jsonl");
-        var psi = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "poselive.dll"), "run", MediaFiles.Sample("vtest.avi"),
-            "--window", "--jsonl", jsonl, "--seconds", "60"]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.Environment["DISPLAY"] = _display;
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
         var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(60) && (!File.Exists(jsonl) || File.ReadAllLines(jsonl).Length < 15)) await Task.Delay(100);
-        var xdotool = new ProcessStartInfo("xdotool", ["search", "--sync", "--name", "PoseLive", "windowfocus", "--sync", "key", "Escape"]);
-        xdotool.Environment["DISPLAY"] = _display;
-        using (var key = Process.Start(xdotool)!) await key.WaitForExitAsync();
+        var (p, stdout, stderr) = await StartWindowRun(jsonl, 15, "--seconds", "60");
+        using var _ = p;
+        await Key("Escape");
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         await p.WaitForExitAsync(timeout.Token);
         Assert.True(p.ExitCode == 0, await stderr);
@@ -97,6 +90,29 @@ public sealed partial class LiveWindowTests : IDisposable
         Assert.Contains("done:", await stdout);
         var frames = PoseLive.Export.FrameJournal.Read(jsonl);                      // flushed and complete
         Assert.True(frames.Count >= 15);
+    }
+
+    /// <summary>`poselive run vtest.avi --window --jsonl JSONL …` on the test's display, once the journal has <paramref name="lines"/> lines.</summary>
+    private async Task<(Process Process, Task<string> Stdout, Task<string> Stderr)> StartWindowRun(string jsonl, int lines, params string[] more)
+    {
+        var psi = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "poselive.dll"), "run", MediaFiles.Sample("vtest.avi"),
+            "--window", "--jsonl", jsonl, .. more]) { RedirectStandardOutput = true, RedirectStandardError = true };
+        psi.Environment["DISPLAY"] = _display;
+        var p = Process.Start(psi)!;
+        var stdout = p.StandardOutput.ReadToEndAsync();
+        var stderr = p.StandardError.ReadToEndAsync();
+        var clock = Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(90) && !p.HasExited && (!File.Exists(jsonl) || File.ReadAllLines(jsonl).Length < lines)) await Task.Delay(100);
+        return (p, stdout, stderr);
+    }
+
+    /// <summary>Presses <paramref name="key"/> in the PoseLive window.</summary>
+    private async Task Key(string key)
+    {
+        var xdotool = new ProcessStartInfo("xdotool", ["search", "--sync", "--name", "PoseLive", "windowfocus", "--sync", "key", key]);
+        xdotool.Environment["DISPLAY"] = _display;
+        using var run = Process.Start(xdotool)!;
+        await run.WaitForExitAsync();
     }
 
     [LibraryImport("libc", EntryPoint = "kill")]
@@ -118,17 +134,9 @@ public sealed partial class LiveWindowTests : IDisposable
         var jsonl = dir.File("live.jsonl");
         var shot = dir.File("shot.png");
         var vtest = MediaFiles.Sample("vtest.avi");
-        var psi = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "poselive.dll"), "run", vtest,
-            "--window", "--jsonl", jsonl, "--screenshot", shot, "--seconds", "120"]) { RedirectStandardOutput = true, RedirectStandardError = true };
-        psi.Environment["DISPLAY"] = _display;
-        using var p = Process.Start(psi)!;
-        var stdout = p.StandardOutput.ReadToEndAsync();
-        var stderr = p.StandardError.ReadToEndAsync();
-        var clock = Stopwatch.StartNew();
-        while (clock.Elapsed < TimeSpan.FromSeconds(90) && (!File.Exists(jsonl) || File.ReadAllLines(jsonl).Length < 40)) await Task.Delay(100);
-        var xdotool = new ProcessStartInfo("xdotool", ["search", "--sync", "--name", "PoseLive", "windowfocus", "--sync", "key", "h"]);
-        xdotool.Environment["DISPLAY"] = _display;
-        using (var key = Process.Start(xdotool)!) await key.WaitForExitAsync();
+        var (p, stdout, stderr) = await StartWindowRun(jsonl, 40, "--screenshot", shot, "--seconds", "120");
+        using var process = p;
+        await Key("h");
         await Task.Delay(1500);                                                        // a few frames drawn without heatmaps
         Assert.Equal(0, Kill(p.Id, signal));                                          // to the CLI itself
         var sent = Stopwatch.StartNew();
