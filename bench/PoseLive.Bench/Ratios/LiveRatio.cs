@@ -24,6 +24,8 @@ namespace PoseLive.Bench.Ratios;
 internal static class LiveRatio
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+    /// <summary>Frames the last row's source pool ever created.</summary>
+    private static int FramePoolSize;
     private static readonly int PoseThreads = int.TryParse(Environment.GetEnvironmentVariable("POSELIVE_BENCH_POSE_THREADS"), out var t) && t > 0 ? t : 2;
 
     private sealed record Row(string Cap, double Fps, long Frames, long Dropped, double People, double Estimated, double ExtrapolatedShare,
@@ -52,9 +54,9 @@ internal static class LiveRatio
         {
             var row = await Once(detector, estimator, url, cap, seconds);
             rows.Add(row);
-            Console.WriteLine(string.Format(Inv, "  {0,-4} {1,5:F1}  {2,7}  {3,6:F2}  {4,9:F2}  {5,6:F1} %  {6,6:F1}/{7,6:F1}  {8,6:F1}/{9,6:F1}  {10,9:F1}/{11,6:F1}  {12,12:F1}  {13}/{14}/{15}",
+            Console.WriteLine(string.Format(Inv, "  {0,-4} {1,5:F1}  {2,7}  {3,6:F2}  {4,9:F2}  {5,6:F1} %  {6,6:F1}/{7,6:F1}  {8,6:F1}/{9,6:F1}  {10,9:F1}/{11,6:F1}  {12,12:F1}  {13}/{14}/{15}  pool {16}",
                 row.Cap, row.Fps, row.Dropped, row.People, row.Estimated, 100 * row.ExtrapolatedShare, row.DetectP50, row.DetectP99,
-                row.PoseP50, row.PoseP99, row.EndToEndP50, row.EndToEndP99, row.BytesPerFrame / 1024, row.Gen0, row.Gen1, row.Gen2));
+                row.PoseP50, row.PoseP99, row.EndToEndP50, row.EndToEndP99, row.BytesPerFrame / 1024, row.Gen0, row.Gen1, row.Gen2, FramePoolSize));
         }
         var lost = rows.FirstOrDefault(r => r.Fps < 0.97 * sourceFps);
         Console.WriteLine(lost is null ? "  30 fps held at every cap" : $"  30 fps lost at cap {lost.Cap} ({lost.People.ToString("F1", Inv)} people in play)");
@@ -77,6 +79,7 @@ internal static class LiveRatio
         var pipeline = new LivePipeline(detector, estimator, new LiveOptions { MaxPeople = cap, MaxFrames = (long)(seconds * 30) });
         var probe = new SteadyState(skip: 30);
         await pipeline.RunAsync(source, [probe]);
+        FramePoolSize = source.Pool.Allocated;
         var m = pipeline.Metrics.Snapshot();
         return new Row(cap?.ToString(Inv) ?? "none", m.Fps, m.FramesOut, m.Dropped, m.MeanPeople, m.MeanPeople * (1 - m.ExtrapolatedShare), m.ExtrapolatedShare,
             m.Detections, m.Detect.P50, m.Detect.P99, m.Pose.P50, m.Pose.P99, m.Track.P50, m.Track.P99, m.EndToEnd.P50, m.EndToEnd.P99,

@@ -31,6 +31,21 @@ public sealed class FramePool
     /// <summary>Frames currently free in the pool.</summary>
     public int Free { get { lock (_lock) return _free.Count; } }
 
+    /// <summary>
+    /// Creates frames until <paramref name="count"/> exist, free in the pool: a consumer that knows how many it can hold
+    /// at once (the live pipeline) allocates them up front, not mid-stream — each frame is a large-object allocation, and
+    /// those are what start full collections.
+    /// </summary>
+    public void Reserve(int count)
+    {
+        while (Allocated < count)
+        {
+            var frame = new VideoFrame(this, Width, Height, Format);
+            Interlocked.Increment(ref _allocated);
+            Return(frame);
+        }
+    }
+
     public VideoFrame Rent()
     {
         VideoFrame? frame = null;

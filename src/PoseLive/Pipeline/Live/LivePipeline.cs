@@ -18,6 +18,9 @@ public sealed class LivePipeline(IPersonDetector detector, IPoseEstimator estima
 {
     private readonly LiveOptions _o = options ?? new LiveOptions();
 
+    /// <summary>Frames the stages can hold at once: capture, the mailbox, the pose stage, the results queue (4), the sinks.</summary>
+    private const int FramesInFlight = 8;
+
     public PipelineMetrics Metrics { get; } = new();
 
     public async Task RunAsync(VideoSource source, IReadOnlyList<IFrameSink> sinks, CancellationToken cancellationToken = default)
@@ -25,8 +28,9 @@ public sealed class LivePipeline(IPersonDetector detector, IPoseEstimator estima
         using var failure = new CancellationTokenSource();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, failure.Token);
         var frames = new LatestMailbox<LiveFrame>(dropped => { dropped.Frame.Dispose(); Metrics.FrameDropped(); });
-        var results = new DropOldestQueue<FrameResult>(4, dropped => { dropped.Frame?.Dispose(); Metrics.FrameDropped(); });
+        var results = new DropOldestQueue<FrameResult>(FramesInFlight - 4, dropped => { dropped.Frame?.Dispose(); Metrics.FrameDropped(); });
         estimator.Prepare(_o.MaxPeople ?? 8);                    // every batch size up front: no allocation or stall mid-stream
+        source.Pool.Reserve(FramesInFlight);
         var detect = new LiveDetectStage(detector, Metrics);
         double fps = source.Video.FramesPerSecond is > 0 and var f ? f : 30;
         var pose = new LivePoseStage(estimator, detect, _o, 1 / fps);
