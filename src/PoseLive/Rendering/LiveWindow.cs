@@ -74,11 +74,15 @@ public sealed class LiveWindow
         IReadOnlyList<string> hud = [];
         var people = new List<RenderPerson>();
         var detections = new List<BoundingBox>();
+        bool dirty = true;                                                     // something changed since the last draw
+        (int W, int H) drawnSize = (0, 0);
         while (!window.ShouldClose && !stop.IsCancellationRequested && !last)
         {
             long frameStart = Clock.GetTimestamp();
             window.PollEvents();
             while (window.TryTakeKey(out var key))
+            {
+                dirty = true;
                 switch (key)
                 {
                     case WindowKey.Escape: window.ShouldClose = true; break;
@@ -89,6 +93,7 @@ public sealed class LiveWindow
                     case WindowKey.B: boxes = !boxes; break;
                     case WindowKey.D: detectorBoxes = !detectorBoxes; break;
                 }
+            }
             if (!paused || step)
             {
                 if (sink.TakeLatest() is { } next)
@@ -96,6 +101,7 @@ public sealed class LiveWindow
                     sink.Return(current);
                     current = next;
                     step = false;
+                    dirty = true;
                 }
                 else if (sink.Finished) last = true;                           // the source ended: show the final frame, then close
             }
@@ -103,10 +109,21 @@ public sealed class LiveWindow
             {
                 lastHud = Clock.GetTimestamp();
                 hud = paused ? [.. status(current), "paused (Space)"] : status(current);
+                dirty = true;
             }
+            var (fbw, fbh) = window.FramebufferSize;
+            if (!dirty && drawnSize == (fbw, fbh))
+            {
+                // nothing new: no draw (the GL may be software, sharing the cores with the pipeline; a 10 fps source drawn at
+                // 60 Hz would spend five draws in six on pixels already shown)
+                var idle = tick - Clock.GetElapsedTime(frameStart);
+                if (idle > TimeSpan.Zero) Thread.Sleep(idle);
+                continue;
+            }
+            (dirty, drawnSize) = (false, (fbw, fbh));
             // the frame's own people, exactly as the pipeline wrote them for it
             people.Clear();
-            foreach (var p in current.People) people.Add(new RenderPerson(p.TrackId, p.Keypoints, p.Box, p.Score, p.Raw.Heatmap));
+            foreach (var p in current.People) people.Add(new RenderPerson(p.TrackId, p.Keypoints, p.Box, p.Score, p.Raw.Heatmap, p.Extrapolated));
             detections.Clear();
             foreach (var d in current.Detections) detections.Add(d.Box);
             var scene = new RenderScene(people)
@@ -114,7 +131,6 @@ public sealed class LiveWindow
                 ShowHeatmaps = heatmaps, ShowSkeletons = skeletons, ShowBoxes = boxes, ShowDetectorBoxes = detectorBoxes, DetectorBoxes = detections,
                 ShowTrackIds = skeletons || boxes, Hud = hud, MinKeypointScore = MinKeypointScore,
             };
-            var (fbw, fbh) = window.FramebufferSize;
             gl.BindFramebuffer(FramebufferTarget.Framebuffer, 0);
             renderer.Draw(current.Pixels, scene, fbw, fbh, flipY: true);
             LastShownFrame = current.Index;

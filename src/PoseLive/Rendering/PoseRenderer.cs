@@ -183,18 +183,19 @@ internal sealed class PoseRenderer : IDisposable
         foreach (var p in scene.People)
         {
             var color = CpuOverlay.ColorFor(p.ColorIndex);
+            float faint = p.Extrapolated ? 0.35f : 1f;                    // a tracker's guess, not this frame's estimate
             if (scene.ShowBoxes)
-                foreach (var (ax, ay, bx, by) in Edges(p.Box)) Add(ax, ay, bx, by, color, 0.8f, 1f, false);
+                foreach (var (ax, ay, bx, by) in Edges(p.Box)) Add(ax, ay, bx, by, color, 0.8f * faint, 1f, false);
             if (!scene.ShowSkeletons) continue;
             foreach (var (a, c) in _schema.Skeleton)
             {
                 var ka = p.Keypoints[a];
                 var kc = p.Keypoints[c];
                 if (ka.IsMissing || kc.IsMissing || ka.Score < scene.MinKeypointScore || kc.Score < scene.MinKeypointScore) continue;
-                Add(ka.X, ka.Y, kc.X, kc.Y, color, Math.Clamp(Math.Min(ka.Score, kc.Score), 0.25f, 1f), 2f, false);
+                Add(ka.X, ka.Y, kc.X, kc.Y, color, faint * Math.Clamp(Math.Min(ka.Score, kc.Score), 0.25f, 1f), 2f, false);
             }
             foreach (var k in p.Keypoints)
-                if (!k.IsMissing && k.Score >= scene.MinKeypointScore) Add(k.X, k.Y, k.X, k.Y, color, Math.Clamp(k.Score, 0.25f, 1f), 4f, true);
+                if (!k.IsMissing && k.Score >= scene.MinKeypointScore) Add(k.X, k.Y, k.X, k.Y, color, faint * Math.Clamp(k.Score, 0.25f, 1f), 4f, true);
         }
         return n;
     }

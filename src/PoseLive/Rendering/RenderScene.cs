@@ -3,8 +3,11 @@ using PoseLive.Estimation;
 
 namespace PoseLive.Rendering;
 
-/// <summary>One person to draw: colour slot (the track id), keypoints and box in image pixels, score, optional heatmap.</summary>
-public sealed record RenderPerson(int ColorIndex, Keypoint[] Keypoints, BoundingBox Box, float Score, PersonHeatmap? Heatmap = null);
+/// <summary>
+/// One person to draw: colour slot (the track id), keypoints and box in image pixels, score, optional heatmap.
+/// <paramref name="Extrapolated"/>: carried by the tracker, not estimated in this frame — drawn faint, so it reads as a guess.
+/// </summary>
+public sealed record RenderPerson(int ColorIndex, Keypoint[] Keypoints, BoundingBox Box, float Score, PersonHeatmap? Heatmap = null, bool Extrapolated = false);
 
 /// <summary>What to draw on a frame, and which layers are on (the window's keys toggle them).</summary>
 public sealed record RenderScene(IReadOnlyList<RenderPerson> People)

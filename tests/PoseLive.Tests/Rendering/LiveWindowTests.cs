@@ -130,6 +130,24 @@ public sealed partial class LiveWindowTests : IDisposable
     [InlineData(15)]   // SIGTERM
     public async Task Ctrl_C_or_SIGTERM_closes_the_window_cleanly_and_its_screenshot_shows_that_frames_own_poses(int signal)
     {
+        // The frame the signal lands on decides how much there is to judge (walkers in view, tracks that lived 8+ frames);
+        // a run whose shown frame has too little is repeated, up to three times. Every run's exit and outputs are checked.
+        for (int attempt = 1; ; attempt++)
+        {
+            var (own, ownCount, earlier, earlierCount, what) = await SignalledRun(signal);
+            _log.WriteLine($"attempt {attempt}: {what}");
+            bool enough = ownCount >= 10 && earlierCount >= 5;
+            if (!enough && attempt < 3) continue;
+            Assert.True(ownCount >= 10, $"only {ownCount} confident joints to judge: {what}");
+            Assert.True(own >= 0.85 * ownCount, $"too few joints drawn within 2 px: {what}");
+            Assert.True(earlierCount >= 5, $"only {earlierCount} joints moved: {what}");
+            Assert.True(earlier <= 0.5 * earlierCount, $"an earlier frame's joints also match, the check cannot tell frames apart: {what}");
+            return;
+        }
+    }
+
+    private async Task<(int Own, int OwnCount, int Earlier, int EarlierCount, string What)> SignalledRun(int signal)
+    {
         using var dir = new TestData.TempDir();
         var jsonl = dir.File("live.jsonl");
         var shot = dir.File("shot.png");
@@ -162,32 +180,32 @@ public sealed partial class LiveWindowTests : IDisposable
         Assert.NotNull(video);
         Assert.Equal((video.Width, video.Height), (pixels.Width, pixels.Height));   // drawn 1:1
 
-        var (onOwn, ownCount) = Matches(pixels, video, frame.People, frame.People);
+        var (onOwn, ownCount) = Matches(pixels, video, frame.People, frame.People, frame.Extrapolated);
         // the earlier frame (8–25 before) where most joints stood elsewhere
         var earlier = journal.Where(f => f.Frame >= shown - 25 && f.Frame <= shown - 8)
-            .Select(f => (Frame: f, Result: Matches(pixels, video, f.People, frame.People))).MaxBy(x => x.Result.Count);
+            .Select(f => (Frame: f, Result: Matches(pixels, video, f.People, frame.People, frame.Extrapolated))).MaxBy(x => x.Result.Count);
         var (onEarlier, earlierCount) = earlier.Result;
-        _log.WriteLine($"frame {shown}: {onOwn}/{ownCount} joints of its own poses drawn; frame {earlier.Frame?.Frame}: {onEarlier}/{earlierCount} moved joints match");
-        Assert.True(ownCount >= 10, $"only {ownCount} confident joints in frame {shown}");
-        Assert.True(onOwn >= 0.85 * ownCount, $"{onOwn} of {ownCount} joints of frame {shown}'s poses drawn within 2 px");
-        Assert.True(earlierCount >= 5, $"only {earlierCount} joints moved between frames {earlier.Frame?.Frame} and {shown} (tracks {string.Join(",", earlier.Frame?.People.Select(q => q.TrackId) ?? [])} / {string.Join(",", frame.People.Select(q => q.TrackId))}; {journal.Count} frames)");
-        Assert.True(onEarlier <= 0.5 * earlierCount, $"{onEarlier} of {earlierCount} joints of frame {earlier.Frame?.Frame} also match: the check cannot tell frames apart");
+        return (onOwn, ownCount, onEarlier, earlierCount,
+            $"frame {shown}: {onOwn}/{ownCount} joints of its own poses drawn; frame {earlier.Frame?.Frame}: {onEarlier}/{earlierCount} moved joints match"
+            + $" (tracks {string.Join(",", earlier.Frame?.People.Select(q => q.TrackId) ?? [])} then {string.Join(",", frame.People.Select(q => q.TrackId))}, extrapolated {string.Join(",", frame.Extrapolated)})");
     }
 
     /// <summary>
     /// Of <paramref name="people"/>'s joints scored ≥ 0.5 (outside the HUD's corner; for another frame's poses only those
     /// that moved > 15 px from where <paramref name="shownPeople"/> has them), how many have, within 2 px, a pixel that
-    /// is the track's colour drawn over the video (at the joint's opacity, possibly over a limb of the same colour).
+    /// is the track's colour drawn over the video (at the joint's opacity, possibly over a limb of the same colour). People
+    /// extrapolated in the shown frame are drawn faint and left out.
     /// </summary>
     private static (int Matched, int Count) Matches(VideoFrame shot, VideoFrame video,
         IReadOnlyList<(int TrackId, Keypoint[] Keypoints, BoundingBox Box, float Score)> people,
-        IReadOnlyList<(int TrackId, Keypoint[] Keypoints, BoundingBox Box, float Score)> shownPeople)
+        IReadOnlyList<(int TrackId, Keypoint[] Keypoints, BoundingBox Box, float Score)> shownPeople, IReadOnlySet<int> faint)
     {
         int matched = 0, count = 0;
         foreach (var person in people)
         {
             var now = shownPeople.FirstOrDefault(q => q.TrackId == person.TrackId).Keypoints;
             bool same = ReferenceEquals(people, shownPeople);
+            if (faint.Contains(person.TrackId)) continue;                           // extrapolated in the frame shown: drawn faint, too close to the video to judge
             var (r, g, b) = CpuOverlay.ColorFor(person.TrackId);
             for (int k = 0; k < person.Keypoints.Length; k++)
             {
