@@ -106,6 +106,8 @@ public sealed partial class LiveWindowTests : IDisposable
         return (p, stdout, stderr);
     }
 
+    private static string Tail(string text) => text.Length <= 1500 ? text : "…" + text[^1500..];
+
     /// <summary>Presses <paramref name="key"/> in the PoseLive window.</summary>
     private async Task Key(string key)
     {
@@ -159,7 +161,13 @@ public sealed partial class LiveWindowTests : IDisposable
         Assert.Equal(0, Kill(p.Id, signal));                                          // to the CLI itself
         var sent = Stopwatch.StartNew();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await p.WaitForExitAsync(timeout.Token);
+        try { await p.WaitForExitAsync(timeout.Token); }
+        catch (OperationCanceledException)
+        {
+            p.Kill(entireProcessTree: true);
+            await p.WaitForExitAsync();
+            Assert.Fail($"signal {signal}: no exit within 30 s; stdout: {Tail(await stdout)}; stderr: {Tail(await stderr)}");
+        }
         Assert.True(p.ExitCode == 0, await stderr);
         Assert.True(sent.Elapsed < TimeSpan.FromSeconds(10), $"signal {signal} took {sent.Elapsed.TotalSeconds:F1} s to end the run");
         var output = await stdout;

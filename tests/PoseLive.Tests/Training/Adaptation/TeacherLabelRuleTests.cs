@@ -42,11 +42,12 @@ public class TeacherLabelRuleTests
     }
 
     [Fact]
-    public void The_default_tolerances_are_a_tenth_of_the_box()
+    public void The_default_tolerances_are_fifteen_hundredths_of_the_box()
     {
         var rule = new TeacherLabelSettings();
-        Assert.Equal(KeypointVerdict.Kept, rule.Judge(Here, new Keypoint(119.9f, 50, 0.7f), new Keypoint(90, 40, 0.9f), (112, 66, true), 200)); // 19.9 and 20 px
-        Assert.Equal(KeypointVerdict.FlipDisagrees, rule.Judge(Here, new Keypoint(120.1f, 50, 0.7f), null, null, 200));
+        Assert.Equal(KeypointVerdict.Kept, rule.Judge(Here, new Keypoint(129.9f, 50, 0.7f), new Keypoint(90, 40, 0.9f), (118, 74, true), 200)); // 29.9 and 30 px
+        Assert.Equal(KeypointVerdict.FlipDisagrees, rule.Judge(Here, new Keypoint(130.1f, 50, 0.7f), null, null, 200));
+        Assert.Equal(KeypointVerdict.TemporalDisagrees, rule.Judge(Here, new Keypoint(129.9f, 50, 0.7f), new Keypoint(90, 40, 0.9f), (118, 74.2f, true), 200));
     }
 
     [Fact]
