@@ -2,8 +2,10 @@ namespace PoseLive.Pipeline.Live;
 
 /// <summary>
 /// A bounded first-in first-out hand-off for one producer and one blocking consumer thread: when full, the oldest
-/// item is dropped (to the callback, which returns its frame) so the producer never waits. A ring of fixed size:
-/// nothing is allocated per item (a channel read from a thread would allocate a task per wait).
+/// item is dropped (to the callback, which returns its frame) so the producer never waits. With capacity 1 it is the
+/// latest-frame mailbox between capture and the pose stage: a slow consumer sees the newest frame, never a backlog.
+/// A ring of fixed size holding structs or references: nothing is allocated per item (a channel read from a thread
+/// would allocate a task per wait).
 /// </summary>
 internal sealed class DropOldestQueue<T>(int capacity, Action<T> dropped)
 {
@@ -42,6 +44,24 @@ internal sealed class DropOldestQueue<T>(int capacity, Action<T> dropped)
         {
             _completed = true;
             Monitor.PulseAll(_lock);
+        }
+    }
+
+    /// <summary>Drops what is left (a stopped run), through the callback.</summary>
+    public void Clear()
+    {
+        while (true)
+        {
+            T item;
+            lock (_lock)
+            {
+                if (_count == 0) return;
+                item = _ring[_head];
+                _ring[_head] = default!;
+                _head = (_head + 1) % _ring.Length;
+                _count--;
+            }
+            dropped(item);
         }
     }
 

@@ -27,7 +27,8 @@ public sealed class LivePipeline(IPersonDetector detector, IPoseEstimator estima
     {
         using var failure = new CancellationTokenSource();
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, failure.Token);
-        var frames = new LatestMailbox<LiveFrame>(dropped => { dropped.Frame.Dispose(); Metrics.FrameDropped(); });
+        void Drop(LiveFrame dropped) { dropped.Frame.Dispose(); Metrics.FrameDropped(); }
+        var frames = new DropOldestQueue<LiveFrame>(1, Drop);            // the latest frame only: an unread one is dropped
         var results = new DropOldestQueue<FrameResult>(FramesInFlight - 4, dropped => { dropped.Frame?.Dispose(); Metrics.FrameDropped(); });
         estimator.Prepare(_o.MaxPeople ?? 8);                    // every batch size up front: no allocation or stall mid-stream
         source.Pool.Reserve(FramesInFlight);
@@ -55,7 +56,8 @@ public sealed class LivePipeline(IPersonDetector detector, IPoseEstimator estima
                 n++;
                 Metrics.FrameDecoded();
                 detect.Offer(frame);
-                frames.Post(new LiveFrame(frame, Stopwatch.GetTimestamp()));
+                var item = new LiveFrame(frame, Stopwatch.GetTimestamp());
+                if (!frames.TryWrite(item)) Drop(item);                   // stopped meanwhile
             }
         }, frames.Complete);
         var detecting = Thread(detect.Run, () => { });

@@ -29,7 +29,7 @@ internal sealed class LivePoseStage(IPoseEstimator estimator, LiveDetectStage de
     private long _frames, _lastRequest = long.MinValue / 2;
 
     /// <summary>Processes frames from <paramref name="input"/> until it completes; each result goes to <paramref name="output"/>.</summary>
-    public void Run(LatestMailbox<LiveFrame> input, DropOldestQueue<FrameResult> output)
+    public void Run(DropOldestQueue<LiveFrame> input, DropOldestQueue<FrameResult> output)
     {
         while (input.TryTake(out var item))
         {
