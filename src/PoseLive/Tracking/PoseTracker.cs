@@ -29,7 +29,9 @@ public sealed record TrackerOptions
     /// Measure a track's velocity from the centre of its confident keypoints instead of its box. Live, the box a pose comes
     /// with is the region predicted from the track's own velocity, so the box would only return the velocity it was given;
     /// the keypoints show where the person really went. Offline the boxes come from the detector or the last keypoints.
+    /// Left out of the settings an annotation journal records while off, so journals written before it existed resume.
     /// </summary>
+    [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)]
     public bool VelocityFromKeypoints { get; init; }
 }
 

@@ -120,4 +120,13 @@ public class PoseTrackerTests
     }
 
     private static double Sq(double v) => v * v;
+
+    [Fact]
+    public void The_live_only_velocity_option_is_recorded_in_settings_only_when_on()
+    {
+        // annotation journals record the tracker's options and resume only when they match: journals written before
+        // the option existed must still match a default (offline) run
+        Assert.DoesNotContain("VelocityFromKeypoints", System.Text.Json.JsonSerializer.Serialize(new TrackerOptions()));
+        Assert.Contains("\"VelocityFromKeypoints\":true", System.Text.Json.JsonSerializer.Serialize(new TrackerOptions { VelocityFromKeypoints = true }));
+    }
 }
