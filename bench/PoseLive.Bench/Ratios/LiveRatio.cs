@@ -19,7 +19,8 @@ namespace PoseLive.Bench.Ratios;
 /// (`--max-people`: the first tracked keep their places, so the cap sets how many people are in play). Each row:
 /// processed fps, drops, people per frame and the share extrapolated rather than estimated, latency p50/p99 per stage
 /// and source→output, managed bytes allocated per frame (all threads, after the first 30 frames) and GC counts. Reports the first cap at which
-/// 30 fps is lost (processed &lt; 97 % of the source's rate).
+/// 30 fps is lost (processed &lt; 97 % of the source's rate). POSELIVE_BENCH_ALLOC_ONLY=1 prints instead where the pose
+/// stage's bytes come from, step by step (<see cref="LiveAllocations"/>).
 /// </summary>
 internal static class LiveRatio
 {
