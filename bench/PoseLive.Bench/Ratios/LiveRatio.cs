@@ -17,7 +17,7 @@ namespace PoseLive.Bench.Ratios;
 /// to compare), no spinning) on the
 /// 640×480 crop of vtest.avi re-timed to 30 fps and paced in real time, once per people cap 1…8 and once uncapped
 /// (`--max-people`: the first tracked keep their places, so the cap sets how many people are in play). Each row:
-/// processed fps, drops, people per frame and the share extrapolated rather than estimated, latency p50/p99 per stage
+/// processed fps (the source's 30 × the share of its frames processed; the metrics' wall-clock rate beside it), drops, people per frame and the share extrapolated rather than estimated, latency p50/p99 per stage
 /// and source→output, managed bytes allocated per frame (all threads, after the first 30 frames) and GC counts. Reports the first cap at which
 /// 30 fps is lost (processed &lt; 97 % of the source's rate). POSELIVE_BENCH_ALLOC_ONLY=1 prints instead where the pose
 /// stage's bytes come from, step by step (<see cref="LiveAllocations"/>).
@@ -29,7 +29,7 @@ internal static class LiveRatio
     private static int FramePoolSize;
     private static readonly int PoseThreads = int.TryParse(Environment.GetEnvironmentVariable("POSELIVE_BENCH_POSE_THREADS"), out var t) && t > 0 ? t : 2;
 
-    private sealed record Row(string Cap, double Fps, long Frames, long Dropped, double People, double Estimated, double ExtrapolatedShare,
+    private sealed record Row(string Cap, double Fps, double WallFps, long Frames, long Dropped, double People, double Estimated, double ExtrapolatedShare,
         long Detections, double DetectP50, double DetectP99, double PoseP50, double PoseP99, double TrackP50, double TrackP99,
         double EndToEndP50, double EndToEndP99, double BytesPerFrame, int Gen0, int Gen1, int Gen2);
 
@@ -50,14 +50,14 @@ internal static class LiveRatio
         await Once(detector, estimator, url, null, 3);                                      // warm-up: sessions, pools, JIT
         var rows = new List<Row>();
         Console.WriteLine(string.Format(Inv, "live: 640x480 crop of vtest.avi at {0} fps, real-time paced, {1} s per row; centernet beside the frame path (every 5 frames, early on loss), movenet-lightning within 80 % of the frame interval; detector 1 thread, pose net {2}", sourceFps, seconds, PoseThreads));
-        Console.WriteLine("  cap    fps  dropped  people  estimated  extrap.  detect p50/p99   pose p50/p99   source→output p50/p99  KB/frame  gen0/1/2");
+        Console.WriteLine("  cap    fps (wall)  dropped  people  estimated  extrap.  detect p50/p99   pose p50/p99   source→output p50/p99  KB/frame  gen0/1/2");
         foreach (int? cap in caps.Split(',').Select(c => c.Trim() == "none" ? (int?)null : int.Parse(c, Inv)))
         {
             var row = await Once(detector, estimator, url, cap, seconds);
             rows.Add(row);
-            Console.WriteLine(string.Format(Inv, "  {0,-4} {1,5:F1}  {2,7}  {3,6:F2}  {4,9:F2}  {5,6:F1} %  {6,6:F1}/{7,6:F1}  {8,6:F1}/{9,6:F1}  {10,9:F1}/{11,6:F1}  {12,12:F1}  {13}/{14}/{15}  pool {16}",
+            Console.WriteLine(string.Format(Inv, "  {0,-4} {1,5:F1} ({17,4:F1})  {2,7}  {3,6:F2}  {4,9:F2}  {5,6:F1} %  {6,6:F1}/{7,6:F1}  {8,6:F1}/{9,6:F1}  {10,9:F1}/{11,6:F1}  {12,12:F1}  {13}/{14}/{15}  pool {16}",
                 row.Cap, row.Fps, row.Dropped, row.People, row.Estimated, 100 * row.ExtrapolatedShare, row.DetectP50, row.DetectP99,
-                row.PoseP50, row.PoseP99, row.EndToEndP50, row.EndToEndP99, row.BytesPerFrame / 1024, row.Gen0, row.Gen1, row.Gen2, FramePoolSize));
+                row.PoseP50, row.PoseP99, row.EndToEndP50, row.EndToEndP99, row.BytesPerFrame / 1024, row.Gen0, row.Gen1, row.Gen2, FramePoolSize, row.WallFps));
         }
         var lost = rows.FirstOrDefault(r => r.Fps < 0.97 * sourceFps);
         Console.WriteLine(lost is null ? "  30 fps held at every cap" : $"  30 fps lost at cap {lost.Cap} ({lost.People.ToString("F1", Inv)} people in play)");
@@ -82,7 +82,10 @@ internal static class LiveRatio
         await pipeline.RunAsync(source, [probe]);
         FramePoolSize = source.Pool.Allocated;
         var m = pipeline.Metrics.Snapshot();
-        return new Row(cap?.ToString(Inv) ?? "none", m.Fps, m.FramesOut, m.Dropped, m.MeanPeople, m.MeanPeople * (1 - m.ExtrapolatedShare), m.ExtrapolatedShare,
+        // processed fps: the source's rate times the share of its frames that came out (the metrics' own rate also counts
+        // the start: sessions warmed up, the first frame awaited)
+        double processed = m.FramesIn > 0 ? 30.0 * m.FramesOut / m.FramesIn : 0;
+        return new Row(cap?.ToString(Inv) ?? "none", processed, m.Fps, m.FramesOut, m.Dropped, m.MeanPeople, m.MeanPeople * (1 - m.ExtrapolatedShare), m.ExtrapolatedShare,
             m.Detections, m.Detect.P50, m.Detect.P99, m.Pose.P50, m.Pose.P99, m.Track.P50, m.Track.P99, m.EndToEnd.P50, m.EndToEnd.P99,
             probe.BytesPerFrame, probe.Gen0, probe.Gen1, probe.Gen2);
     }
