@@ -51,8 +51,9 @@ public interface IPoseEstimator : IDisposable
 public static class PoseDeduplication
 {
     /// <summary>
-    /// <see cref="Apply(IReadOnlyList{PersonPose}, ReadOnlySpan{double}, double)"/> into <paramref name="into"/> (cleared
-    /// first), with the work arrays in <paramref name="scratch"/>: nothing allocated once they have grown (live frames).
+    /// OKS-NMS (as <see cref="OksNms.Suppress"/>: keep the best-scored, drop every other pose whose OKS with it exceeds
+    /// <paramref name="threshold"/>, repeat) into <paramref name="into"/> (cleared first), with the work arrays in
+    /// <paramref name="scratch"/>: nothing allocated once they have grown (live frames).
     /// </summary>
     public static void Apply(IReadOnlyList<PersonPose> poses, ReadOnlySpan<double> sigmas, List<PersonPose> into, ref int[] scratch, double threshold = 0.9)
     {
@@ -86,7 +87,9 @@ public static class PoseDeduplication
     public static IReadOnlyList<PersonPose> Apply(IReadOnlyList<PersonPose> poses, ReadOnlySpan<double> sigmas, double threshold = 0.9)
     {
         if (poses.Count < 2) return poses;
-        var predictions = poses.Select(p => new PosePrediction(p.Keypoints, p.BoxScore, p.Box.Area)).ToList();
-        return OksNms.Suppress(predictions, poses.Select(p => p.Score).ToList(), sigmas, threshold).Select(i => poses[i]).ToList();
+        var kept = new List<PersonPose>(poses.Count);
+        int[] scratch = [];
+        Apply(poses, sigmas, kept, ref scratch, threshold);
+        return kept;
     }
 }

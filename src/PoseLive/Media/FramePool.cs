@@ -38,12 +38,7 @@ public sealed class FramePool
     /// </summary>
     public void Reserve(int count)
     {
-        while (Allocated < count)
-        {
-            var frame = new VideoFrame(this, Width, Height, Format);
-            Interlocked.Increment(ref _allocated);
-            Return(frame);
-        }
+        while (Allocated < count) Return(Create());
     }
 
     public VideoFrame Rent()
@@ -51,13 +46,15 @@ public sealed class FramePool
         VideoFrame? frame = null;
         lock (_lock)
             if (_free.Count > 0) frame = _free.Pop();
-        if (frame is null)
-        {
-            frame = new VideoFrame(this, Width, Height, Format);
-            Interlocked.Increment(ref _allocated);
-        }
+        frame ??= Create();
         frame.MarkRented();
         return frame;
+    }
+
+    private VideoFrame Create()
+    {
+        Interlocked.Increment(ref _allocated);
+        return new VideoFrame(this, Width, Height, Format);
     }
 
     internal void Return(VideoFrame frame)

@@ -95,7 +95,7 @@ public sealed class PoseTracker(TrackerOptions? options = null)
         public List<(double Time, Keypoint[] Keypoints, PersonPose Pose)>? Tentative; // with Backfill: the frames before confirmation
         public double LastSeen;
         public PersonPose Last = null!;
-        public double Vx, Vy;                // box-centre velocity, px per media second
+        public double Vx, Vy;                // velocity of the box (or keypoint) centre, px per media second
 
         public double CentreX, CentreY;      // where the velocity is measured from: the last pose's box or keypoint centre
 

@@ -6,7 +6,7 @@ namespace PoseLive.Tests.Estimation;
 public sealed class PoseDeduplicationTests
 {
     [Fact]
-    public void The_reusing_overload_keeps_the_same_people_in_the_same_order_as_OKS_NMS()
+    public void De_duplication_keeps_the_same_people_in_the_same_order_as_OKS_NMS()
     {
         var rng = new Random(11);
         int[] scratch = [];
@@ -26,9 +26,11 @@ public sealed class PoseDeduplicationTests
                     poses.Add(new PersonPose(kps, new BoundingBox(x - 4, y - 4, 40, 110), 0.5f + (float)rng.NextDouble() * 0.5f, (float)Math.Round(rng.NextDouble(), 1)));
                 }
             }
-            var expected = PoseDeduplication.Apply(poses, KeypointSchema.Coco17.Sigmas);
+            var predictions = poses.Select(p => new PosePrediction(p.Keypoints, p.BoxScore, p.Box.Area)).ToList();
+            var expected = OksNms.Suppress(predictions, poses.Select(p => p.Score).ToList(), KeypointSchema.Coco17.Sigmas, 0.9).Select(i => poses[i]).ToList();
             PoseDeduplication.Apply(poses, KeypointSchema.Coco17.Sigmas, into, ref scratch);
             Assert.Equal(expected, into);
+            Assert.Equal(expected, PoseDeduplication.Apply(poses, KeypointSchema.Coco17.Sigmas));    // the allocating form too
             duplicatesRemoved += poses.Count - into.Count;
         }
         Assert.True(duplicatesRemoved > 50, $"only {duplicatesRemoved} duplicates removed: the cases do not exercise suppression");

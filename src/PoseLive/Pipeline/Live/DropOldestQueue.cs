@@ -22,13 +22,7 @@ internal sealed class DropOldestQueue<T>(int capacity, Action<T> dropped)
         lock (_lock)
         {
             if (_completed) return false;
-            if (_count == _ring.Length)
-            {
-                (old, drop) = (_ring[_head], true);
-                _ring[_head] = default!;
-                _head = (_head + 1) % _ring.Length;
-                _count--;
-            }
+            if (_count == _ring.Length) (old, drop) = (Dequeue(), true);
             _ring[(_head + _count) % _ring.Length] = item;
             _count++;
             Monitor.Pulse(_lock);
@@ -56,10 +50,7 @@ internal sealed class DropOldestQueue<T>(int capacity, Action<T> dropped)
             lock (_lock)
             {
                 if (_count == 0) return;
-                item = _ring[_head];
-                _ring[_head] = default!;
-                _head = (_head + 1) % _ring.Length;
-                _count--;
+                item = Dequeue();
             }
             dropped(item);
         }
@@ -72,11 +63,18 @@ internal sealed class DropOldestQueue<T>(int capacity, Action<T> dropped)
         {
             while (_count == 0 && !_completed) Monitor.Wait(_lock);
             if (_count == 0) { item = default!; return false; }
-            item = _ring[_head];
-            _ring[_head] = default!;
-            _head = (_head + 1) % _ring.Length;
-            _count--;
+            item = Dequeue();
             return true;
         }
+    }
+
+    /// <summary>The oldest item, out of the ring (the slot cleared, so a dropped frame is not kept alive); under the lock.</summary>
+    private T Dequeue()
+    {
+        var item = _ring[_head];
+        _ring[_head] = default!;
+        _head = (_head + 1) % _ring.Length;
+        _count--;
+        return item;
     }
 }

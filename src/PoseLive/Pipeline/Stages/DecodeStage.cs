@@ -25,7 +25,7 @@ internal sealed class DecodeStage(VideoSource source, PipelineMetrics metrics, l
                 if (frame is null) break;
                 n++;
                 metrics.FrameDecoded();
-                var w = new StageWork { Frame = frame, Timestamp = new MediaTime(frame.Pts, frame.TimeBase), Times = new StageTimes { Decoded = Stopwatch.GetTimestamp() } };
+                var w = new StageWork { Frame = frame, Times = new StageTimes { Decoded = Stopwatch.GetTimestamp() } };
                 try { output.WriteAsync(w, failure.Token).AsTask().GetAwaiter().GetResult(); }
                 catch (OperationCanceledException) { frame.Dispose(); break; }
             }

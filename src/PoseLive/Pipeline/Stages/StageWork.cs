@@ -12,9 +12,8 @@ namespace PoseLive.Pipeline.Stages;
 /// </summary>
 internal sealed class StageWork
 {
+    /// <summary>The pooled frame, with its media time (<see cref="VideoFrame.Time"/>: PTS and time base).</summary>
     public VideoFrame? Frame;
-    /// <summary>The frame's media time: its integer PTS in its time base.</summary>
-    public MediaTime Timestamp;
     public StageTimes Times;
     public IReadOnlyList<DetectedBox>? Detections;
     public IReadOnlyList<PersonPose> Poses = [];

@@ -14,12 +14,12 @@ internal sealed class TrackStage(PoseTracker tracker, CancellationToken stopped)
     protected override StageWork Process(StageWork w)
     {
         var f = w.Frame!;
-        var people = tracker.Update(w.Timestamp, w.Poses);
+        var people = tracker.Update(f.Time, w.Poses);
         w.Backfill = tracker.Backfill;
         w.Times.TrackEnd = Stopwatch.GetTimestamp();
         w.Result = new FrameResult
         {
-            FrameIndex = f.Index, Timestamp = w.Timestamp, Width = f.Width, Height = f.Height,
+            FrameIndex = f.Index, Timestamp = f.Time, Width = f.Width, Height = f.Height,
             People = people, RawPoses = w.Poses, Detected = w.Detections is not null, Detections = w.Detections ?? [], Frame = f, Times = w.Times,
         };
         return w;
