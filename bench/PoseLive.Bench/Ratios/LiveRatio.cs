@@ -46,7 +46,7 @@ internal static class LiveRatio
         // real-time source releases them together (two of three dropped whatever the pipeline does)
         const double sourceFps = 30;
 
-        if (Environment.GetEnvironmentVariable("POSELIVE_BENCH_ALLOC_ONLY") == "1") { LiveAllocations.Print(detector, estimator, url, 300); return 0; }
+        if (Environment.GetEnvironmentVariable("POSELIVE_BENCH_ALLOC_ONLY") == "1") { LiveAllocations.Print(detector, estimator, url, int.TryParse(Environment.GetEnvironmentVariable("POSELIVE_BENCH_ALLOC_FRAMES"), out var af) && af > 30 ? af : 300); return 0; }
         await Once(detector, estimator, url, null, 3);                                      // warm-up: sessions, pools, JIT
         var rows = new List<Row>();
         Console.WriteLine(string.Format(Inv, "live: 640x480 crop of vtest.avi at {0} fps, real-time paced, {1} s per row; centernet beside the frame path (every 5 frames, early on loss), movenet-lightning within 80 % of the frame interval; detector 1 thread, pose net {2}", sourceFps, seconds, PoseThreads));

@@ -34,13 +34,36 @@ public sealed class CenterNetDecoder
     public List<DetectedBox> Decode(ReadOnlySpan<float> heatmap, int classes, int height, int width, ReadOnlySpan<float> sizeHead,
         ReadOnlySpan<float> offsetHead, float inputToImageX, float inputToImageY)
     {
+        var detections = new List<DetectedBox>();
+        Decode(heatmap, classes, height, width, sizeHead, offsetHead, inputToImageX, inputToImageY, detections, new List<(float, int, int, int)>(), new List<DetectedBox>());
+        return detections;
+    }
+
+    // the reusing form's work lists (one caller at a time, as the detector's batch buffers)
+    private readonly List<(float Score, int Class, int Y, int X)> _candidates = [];
+    private readonly List<DetectedBox> _unsuppressed = [];
+
+    /// <summary>
+    /// <see cref="Decode(ReadOnlySpan{float}, int, int, int, ReadOnlySpan{float}, ReadOnlySpan{float}, float, float)"/> into
+    /// <paramref name="into"/> (cleared first) with reused work lists: nothing allocated once they have grown (live). Not thread-safe.
+    /// </summary>
+    public void Decode(ReadOnlySpan<float> heatmap, int classes, int height, int width, ReadOnlySpan<float> sizeHead,
+        ReadOnlySpan<float> offsetHead, float inputToImageX, float inputToImageY, List<DetectedBox> into) =>
+        Decode(heatmap, classes, height, width, sizeHead, offsetHead, inputToImageX, inputToImageY, into, _candidates, _unsuppressed);
+
+    private void Decode(ReadOnlySpan<float> heatmap, int classes, int height, int width, ReadOnlySpan<float> sizeHead,
+        ReadOnlySpan<float> offsetHead, float inputToImageX, float inputToImageY, List<DetectedBox> into,
+        List<(float Score, int Class, int Y, int X)> candidates, List<DetectedBox> detections)
+    {
+        into.Clear();
+        candidates.Clear();
+        detections.Clear();
         int plane = width * height;
         if (heatmap.Length < classes * plane) throw new ArgumentException($"Heatmap holds {heatmap.Length} values, {classes}x{height}x{width} expected.");
         int sizeChannels = Heads == CenterNetHeads.Ltrb ? 4 : 2;
         if (sizeHead.Length < sizeChannels * plane) throw new ArgumentException($"Size head holds {sizeHead.Length} values, {sizeChannels}x{height}x{width} expected.");
         if (Heads == CenterNetHeads.SizeOffset && offsetHead.Length < 2 * plane) throw new ArgumentException("Offset head missing or too small.");
 
-        var candidates = new List<(float Score, int Class, int Y, int X)>();
         float threshold = ScoreThreshold;
         for (int c = 0; c < classes; c++)
         {
@@ -56,10 +79,9 @@ public sealed class CenterNetDecoder
                 candidates.Add((score, c, y, x));
             }
         }
-        candidates.Sort((a, b) => b.Score.CompareTo(a.Score));
+        candidates.Sort(static (a, b) => b.Score.CompareTo(a.Score));
         if (candidates.Count > TopK) candidates.RemoveRange(TopK, candidates.Count - TopK);
 
-        var detections = new List<DetectedBox>(candidates.Count);
         foreach (var (score, c, y, x) in candidates)
         {
             int i = y * width + x;
@@ -79,7 +101,8 @@ public sealed class CenterNetDecoder
             if (box.Width <= 0 || box.Height <= 0) continue;
             detections.Add(new DetectedBox(box, score, c));
         }
-        return NmsIoU >= 1 ? detections : Nms(detections, NmsIoU);
+        if (NmsIoU >= 1) into.AddRange(detections);
+        else Nms(detections, NmsIoU, into);
     }
 
     /// <summary>The 3×3 max-pool peak test (SAME padding): a cell is kept when it equals its neighbourhood's maximum.</summary>
@@ -99,9 +122,20 @@ public sealed class CenterNetDecoder
     public static List<DetectedBox> Nms(List<DetectedBox> sorted, float iou)
     {
         var kept = new List<DetectedBox>();
-        foreach (var d in sorted)
-            if (!kept.Any(k => k.ClassId == d.ClassId && k.Box.IoU(d.Box) > iou)) kept.Add(d);
+        Nms(sorted, iou, kept);
         return kept;
+    }
+
+    /// <summary><see cref="Nms(List{DetectedBox}, float)"/> appending to <paramref name="kept"/>.</summary>
+    private static void Nms(List<DetectedBox> sorted, float iou, List<DetectedBox> kept)
+    {
+        int first = kept.Count;
+        foreach (var d in sorted)
+        {
+            bool suppressed = false;
+            for (int i = first; i < kept.Count && !suppressed; i++) suppressed = kept[i].ClassId == d.ClassId && kept[i].Box.IoU(d.Box) > iou;
+            if (!suppressed) kept.Add(d);
+        }
     }
 
     private static float Sigmoid(float v) => 1f / (1f + MathF.Exp(-v));

@@ -45,6 +45,14 @@ public sealed class CenterNetDetector : IPersonDetector
 
     public IReadOnlyList<DetectedBox> Detect(ReadOnlySpan<byte> rgb, int width, int height, int stride)
     {
+        var boxes = new List<DetectedBox>();
+        Detect(rgb, width, height, stride, boxes);
+        return boxes;
+    }
+
+    /// <inheritdoc/>
+    public void Detect(ReadOnlySpan<byte> rgb, int width, int height, int stride, List<DetectedBox> into)
+    {
         int w = _card.Input.Width, h = _card.Input.Height;
         // stretch: input (x, y) samples the frame at (x·W/w, y·H/h) (tf.image.resizeBilinear without half-pixel centres)
         _map[0] = new Affine2D((double)width / w, 0, 0, 0, (double)height / h, 0);
@@ -54,8 +62,8 @@ public sealed class CenterNetDetector : IPersonDetector
         var heat = batch.Outputs[_heatmapName];
         var shape = heat.Shape;
         ReadOnlySpan<float> offset = batch.Outputs.TryGetValue(_offsetName, out var reg) ? reg.Span<float>() : default;
-        return Decoder.Decode(heat.Span<float>(), (int)shape[1], (int)shape[2], (int)shape[3], batch.Outputs[_sizeName].Span<float>(), offset,
-            (float)width / w, (float)height / h);
+        Decoder.Decode(heat.Span<float>(), (int)shape[1], (int)shape[2], (int)shape[3], batch.Outputs[_sizeName].Span<float>(), offset,
+            (float)width / w, (float)height / h, into);
     }
 
     /// <summary>The model output of the last <see cref="Detect"/> (e.g. for rendering the heatmap).</summary>

@@ -42,6 +42,16 @@ public sealed class MoveNetEstimator : IPoseEstimator
     public IReadOnlyList<PersonPose> Estimate(ReadOnlySpan<byte> rgb, int width, int height, int stride, IReadOnlyList<DetectedBox> persons)
     {
         if (persons.Count == 0) return [];
+        var poses = new PoseBuffer();                                 // the caller's own poses
+        Estimate(rgb, width, height, stride, persons, poses);
+        return [.. poses.Poses];
+    }
+
+    /// <inheritdoc/>
+    public void Estimate(ReadOnlySpan<byte> rgb, int width, int height, int stride, IReadOnlyList<DetectedBox> persons, PoseBuffer into)
+    {
+        into.Clear();
+        if (persons.Count == 0) return;
         int w = _card.Input.Width, h = _card.Input.Height, n = persons.Count;
         var crops = _crops;                                           // one caller at a time, as the batch buffers
         crops.Clear();
@@ -50,31 +60,27 @@ public sealed class MoveNetEstimator : IPoseEstimator
         CropSampler.CropNhwcInt32(rgb, width, height, stride, crops, batch.Input.Span<int>());
         batch.Run();
         var outputs = batch.Outputs;
+        var heat = outputs["heatmaps"];
+        int k = (int)heat.Shape[1], cells = (int)heat.Shape[2];
+        int plane = cells * cells;
+        if (_keypoints.Length != k) _keypoints = new Keypoint[k];
+        var keypoints = _keypoints;
+        for (int i = 0; i < n; i++)
         {
-            var heat = outputs["heatmaps"];
-            int k = (int)heat.Shape[1], cells = (int)heat.Shape[2];
-            int plane = cells * cells;
-            var result = new List<PersonPose>(n);
-            var keypoints = new Keypoint[k];
-            for (int i = 0; i < n; i++)
-            {
-                MoveNetDecoder.Decode(heat.Span<float>().Slice(i * k * plane, k * plane), outputs["centers"].Span<float>().Slice(i * plane, plane),
-                    outputs["regression"].Span<float>().Slice(i * 2 * k * plane, 2 * k * plane), outputs["offsets"].Span<float>().Slice(i * 2 * k * plane, 2 * k * plane),
-                    k, cells, w, h, keypoints);
-                var toImage = crops[i].InputToImage;
-                var inImage = new Keypoint[k];
-                for (int j = 0; j < k; j++) inImage[j] = toImage.Apply(keypoints[j]);
-                var score = PosePrediction.Rescore(inImage, persons[i].Score);
-                result.Add(new PersonPose(inImage, persons[i].Box, persons[i].Score, score)
-                {
-                    Heatmap = CaptureHeatmaps
-                        ? new PersonHeatmap(PersonHeatmap.MaxOverKeypoints(heat.Span<float>().Slice(i * k * plane, k * plane), k, plane), cells, cells, toImage, w, h)
-                        : null,
-                });
-            }
-            return result;
+            MoveNetDecoder.Decode(heat.Span<float>().Slice(i * k * plane, k * plane), outputs["centers"].Span<float>().Slice(i * plane, plane),
+                outputs["regression"].Span<float>().Slice(i * 2 * k * plane, 2 * k * plane), outputs["offsets"].Span<float>().Slice(i * 2 * k * plane, 2 * k * plane),
+                k, cells, w, h, keypoints);
+            var toImage = crops[i].InputToImage;
+            var pose = into.Add(k, persons[i].Box, persons[i].Score, 0);
+            var inImage = pose.Keypoints;
+            for (int j = 0; j < k; j++) inImage[j] = toImage.Apply(keypoints[j]);
+            pose.Set(persons[i].Box, persons[i].Score, PosePrediction.Rescore(inImage, persons[i].Score), null);
+            if (CaptureHeatmaps)
+                PersonHeatmap.MaxOverKeypoints(heat.Span<float>().Slice(i * k * plane, k * plane), k, plane, into.AttachHeatmap(pose, cells, cells, toImage, w, h));
         }
     }
+
+    private Keypoint[] _keypoints = [];
 
     /// <inheritdoc/>
     public void Prepare(int maxPeople)

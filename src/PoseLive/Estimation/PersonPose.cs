@@ -4,25 +4,70 @@ using PoseLive.Pose;
 
 namespace PoseLive.Estimation;
 
-/// <summary>One person's pose: keypoints in image pixels with scores, the box it was estimated in, and an instance score.</summary>
+/// <summary>
+/// One person's pose: keypoints in image pixels with scores, the box it was estimated in, and an instance score.
+/// Immutable to its users; the live path reuses instances it owns (<see cref="PoseBuffer"/>) by overwriting them in place.
+/// </summary>
 public sealed record PersonPose(Keypoint[] Keypoints, BoundingBox Box, float BoxScore, float Score)
 {
+    private BoundingBox _box = Box;
+    private float _boxScore = BoxScore, _score = Score;
+    private PersonHeatmap? _heatmap;
+
+    public BoundingBox Box { get => _box; init => _box = value; }
+    public float BoxScore { get => _boxScore; init => _boxScore = value; }
+    public float Score { get => _score; init => _score = value; }
+
     /// <summary>The network's heatmap for this person (when the estimator captures them), for display.</summary>
-    public PersonHeatmap? Heatmap { get; init; }
+    public PersonHeatmap? Heatmap { get => _heatmap; init => _heatmap = value; }
+
+    /// <summary>Overwrites a reused pose (its <see cref="Keypoints"/> array is written by the owner).</summary>
+    internal void Set(BoundingBox box, float boxScore, float score, PersonHeatmap? heatmap)
+    {
+        (_box, _boxScore, _score, _heatmap) = (box, boxScore, score, heatmap);
+    }
+
+    /// <summary>Overwrites a reused pose with <paramref name="other"/>'s values (keypoints copied; the heatmap shared or left out).</summary>
+    internal void CopyFrom(PersonPose other, bool heatmap)
+    {
+        other.Keypoints.AsSpan().CopyTo(Keypoints);
+        Set(other.Box, other.BoxScore, other.Score, heatmap ? other.Heatmap : null);
+    }
 }
 
-/// <summary>A heatmap to show: values (0..1, row-major W×H, e.g. the max over keypoints) and where its crop lies in the image.</summary>
+/// <summary>
+/// A heatmap to show: values (0..1, row-major W×H, e.g. the max over keypoints) and where its crop lies in the image.
+/// Immutable to its users; a <see cref="PoseBuffer"/> overwrites the ones it owns.
+/// </summary>
 public sealed record PersonHeatmap(float[] Values, int Width, int Height, PoseLive.Pose.Geometry.Affine2D InputToImage, int InputWidth, int InputHeight)
 {
-    /// <summary>The maximum over keypoint channels of a [K, H, W] block.</summary>
-    public static float[] MaxOverKeypoints(ReadOnlySpan<float> heatmaps, int keypoints, int plane)
+    private PoseLive.Pose.Geometry.Affine2D _inputToImage = InputToImage;
+    private int _inputWidth = InputWidth, _inputHeight = InputHeight;
+
+    public PoseLive.Pose.Geometry.Affine2D InputToImage { get => _inputToImage; init => _inputToImage = value; }
+    public int InputWidth { get => _inputWidth; init => _inputWidth = value; }
+    public int InputHeight { get => _inputHeight; init => _inputHeight = value; }
+
+    /// <summary>Overwrites a reused heatmap's placement (its <see cref="Values"/>, of the same size, are written by the owner).</summary>
+    internal void Set(PoseLive.Pose.Geometry.Affine2D inputToImage, int inputWidth, int inputHeight) =>
+        (_inputToImage, _inputWidth, _inputHeight) = (inputToImage, inputWidth, inputHeight);
+
+    /// <summary>The maximum over keypoint channels of a [K, H, W] block, into <paramref name="max"/> (H·W values).</summary>
+    public static void MaxOverKeypoints(ReadOnlySpan<float> heatmaps, int keypoints, int plane, Span<float> max)
     {
-        var max = heatmaps[..plane].ToArray();
+        heatmaps[..plane].CopyTo(max);
         for (int k = 1; k < keypoints; k++)
         {
             var h = heatmaps.Slice(k * plane, plane);
             for (int i = 0; i < plane; i++) if (h[i] > max[i]) max[i] = h[i];
         }
+    }
+
+    /// <summary>The maximum over keypoint channels of a [K, H, W] block.</summary>
+    public static float[] MaxOverKeypoints(ReadOnlySpan<float> heatmaps, int keypoints, int plane)
+    {
+        var max = new float[plane];
+        MaxOverKeypoints(heatmaps, keypoints, plane, max);
         return max;
     }
 }
@@ -39,6 +84,17 @@ public interface IPoseEstimator : IDisposable
     bool CaptureHeatmaps { get; set; }
 
     IReadOnlyList<PersonPose> Estimate(ReadOnlySpan<byte> rgb, int width, int height, int stride, IReadOnlyList<DetectedBox> persons);
+
+    /// <summary>
+    /// <see cref="Estimate(ReadOnlySpan{byte}, int, int, int, IReadOnlyList{DetectedBox})"/> into reused storage
+    /// (<paramref name="into"/> is cleared first): the live path's form, which allocates nothing once the buffer has grown
+    /// (where the estimator implements it; this default copies the allocating form's poses).
+    /// </summary>
+    void Estimate(ReadOnlySpan<byte> rgb, int width, int height, int stride, IReadOnlyList<DetectedBox> persons, PoseBuffer into)
+    {
+        into.Clear();
+        foreach (var p in Estimate(rgb, width, height, stride, persons)) into.AddCopy(p, heatmap: true);
+    }
 
     /// <summary>
     /// Prepares the runs for 1…<paramref name="maxPeople"/> people now (tensors allocated, one run each), so a live stream

@@ -26,6 +26,7 @@ public sealed class FrameJournal : IFrameSink, IDisposable
 {
     private readonly FileStream _stream;
     private readonly MemoryStream _line = new();
+    private Utf8JsonWriter? _writer;                                    // one writer over _line, reset per line: a line allocates nothing
 
     private FrameJournal(FileStream stream) => _stream = stream;
 
@@ -96,7 +97,8 @@ public sealed class FrameJournal : IFrameSink, IDisposable
     public void Write(FrameResult r)
     {
         _line.SetLength(0);
-        using (var w = new Utf8JsonWriter(_line))
+        var w = _writer ??= new Utf8JsonWriter(_line);
+        w.Reset(_line);
         {
             w.WriteStartObject();
             w.WriteNumber("frame", r.FrameIndex);
@@ -105,8 +107,9 @@ public sealed class FrameJournal : IFrameSink, IDisposable
             w.WriteNumber("height", r.Height);
             w.WriteBoolean("detected", r.Detected);
             w.WriteStartArray("raw");
-            foreach (var p in r.RawPoses)
+            for (int i = 0; i < r.RawPoses.Count; i++)
             {
+                var p = r.RawPoses[i];
                 w.WriteStartObject();
                 WriteBox(w, p.Box);
                 w.WriteNumber("box_score", p.BoxScore);
@@ -116,8 +119,9 @@ public sealed class FrameJournal : IFrameSink, IDisposable
             }
             w.WriteEndArray();
             w.WriteStartArray("people");
-            foreach (var p in r.People)
+            for (int i = 0; i < r.People.Count; i++)
             {
+                var p = r.People[i];
                 w.WriteStartObject();
                 w.WriteNumber("track_id", p.TrackId);
                 WriteBox(w, p.Box);
@@ -128,6 +132,7 @@ public sealed class FrameJournal : IFrameSink, IDisposable
             }
             w.WriteEndArray();
             w.WriteEndObject();
+            w.Flush();
         }
         _line.WriteByte((byte)'\n');
         _stream.Write(_line.GetBuffer(), 0, (int)_line.Length); // one write per complete line
@@ -136,7 +141,11 @@ public sealed class FrameJournal : IFrameSink, IDisposable
 
     public void Complete(bool cancelled) => _stream.Flush(flushToDisk: true);
 
-    public void Dispose() => _stream.Dispose();
+    public void Dispose()
+    {
+        _writer?.Dispose();
+        _stream.Dispose();
+    }
 
     private static void WriteBox(Utf8JsonWriter w, BoundingBox b)
     {

@@ -28,7 +28,12 @@ public sealed class BatchedRunner : IDisposable
     public PreparedBatch For(int batch)
     {
         ArgumentOutOfRangeException.ThrowIfNegativeOrZero(batch);
-        if (_batches.TryGetValue(batch, out var prepared)) return prepared;
+        return _batches.TryGetValue(batch, out var prepared) ? prepared : _batches[batch] = Create(batch);
+    }
+
+    // apart from For: its lambdas capture the batch size, and a captured parameter costs a closure on every call
+    private PreparedBatch Create(int batch)
+    {
         if (_input.Shape[0] >= 0 && _input.Shape[0] != batch)
             throw new ArgumentException($"{_session.Source}: the model's batch size is fixed at {_input.Shape[0]}.");
         var inputShape = _input.Shape.Select((d, i) => i == 0 ? batch : d).ToArray();
@@ -41,7 +46,7 @@ public sealed class BatchedRunner : IDisposable
         };
         var outputs = _session.Outputs.ToDictionary(o => o.Name, o => OrtTensor.Allocate<float>(o.Shape.Select((d, i) => i == 0 ? batch : d).ToArray()));
         var binding = _session.Bind(new Dictionary<string, OrtTensor> { [_input.Name] = input }, outputs.ToDictionary(kv => kv.Key, kv => (OrtTensor?)kv.Value));
-        return _batches[batch] = new PreparedBatch(input, outputs, binding);
+        return new PreparedBatch(input, outputs, binding);
     }
 
     public void Dispose()

@@ -31,7 +31,17 @@ public sealed class RealTimePacer(TimeProvider? timeProvider = null)
     public void WaitFor(TimeSpan mediaTime, CancellationToken cancellationToken = default)
     {
         var delay = DelayFor(mediaTime);
-        if (delay > TimeSpan.Zero) Task.Delay(delay, _clock, cancellationToken).GetAwaiter().GetResult();
+        if (delay <= TimeSpan.Zero) return;
+        if (_clock != TimeProvider.System)
+        {
+            Task.Delay(delay, _clock, cancellationToken).GetAwaiter().GetResult();   // an injected clock decides when time passes
+            return;
+        }
+        // the wall clock: a blocking wait on the token's handle allocates nothing per frame (a Task.Delay costs a task and a
+        // timer each time); whole milliseconds rounded up, so a frame is never released early
+        int ms = (int)Math.Ceiling(delay.TotalMilliseconds);
+        if (cancellationToken.CanBeCanceled) { if (cancellationToken.WaitHandle.WaitOne(ms)) cancellationToken.ThrowIfCancellationRequested(); }
+        else Thread.Sleep(ms);
     }
 
     /// <summary>Forgets the anchor (after a seek).</summary>

@@ -18,19 +18,29 @@ public struct StageTimes
 /// </summary>
 public sealed class FrameResult
 {
-    public required long FrameIndex { get; init; }
+    // immutable to users; the live path reuses its results (Set) once the sinks are done with them
+    private long _frameIndex;
+    private MediaTime _timestamp;
+    private int _width, _height;
+    private IReadOnlyList<TrackedPerson> _people = [];
+    private IReadOnlyList<PersonPose> _rawPoses = [];
+    private bool _detected;
+    private IReadOnlyList<DetectedBox> _detections = [];
+    private VideoFrame? _frame;
+
+    public required long FrameIndex { get => _frameIndex; init => _frameIndex = value; }
     /// <summary>The frame's media time: its PTS in its time base.</summary>
-    public required MediaTime Timestamp { get; init; }
+    public required MediaTime Timestamp { get => _timestamp; init => _timestamp = value; }
     /// <summary>Media time in seconds (for outputs and arithmetic), from <see cref="Timestamp"/>.</summary>
     public double Time => Timestamp.Seconds;
-    public required int Width { get; init; }
-    public required int Height { get; init; }
-    public required IReadOnlyList<TrackedPerson> People { get; init; }
-    public required IReadOnlyList<PersonPose> RawPoses { get; init; }
-    public required bool Detected { get; init; }
+    public required int Width { get => _width; init => _width = value; }
+    public required int Height { get => _height; init => _height = value; }
+    public required IReadOnlyList<TrackedPerson> People { get => _people; init => _people = value; }
+    public required IReadOnlyList<PersonPose> RawPoses { get => _rawPoses; init => _rawPoses = value; }
+    public required bool Detected { get => _detected; init => _detected = value; }
     /// <summary>The detector's latest boxes (for the window's D layer): from this frame offline, from an earlier frame live.</summary>
-    public IReadOnlyList<DetectedBox> Detections { get; init; } = [];
-    public VideoFrame? Frame { get; init; }
+    public IReadOnlyList<DetectedBox> Detections { get => _detections; init => _detections = value; }
+    public VideoFrame? Frame { get => _frame; init => _frame = value; }
 
     /// <summary>This result with other people (offline back-fill adds tracks confirmed by later frames).</summary>
     public FrameResult WithPeople(IReadOnlyList<TrackedPerson> people) => new()
@@ -39,11 +49,24 @@ public sealed class FrameResult
         Detected = Detected, Detections = Detections, Frame = Frame, Times = Times,
     };
     public StageTimes Times;
+
+    /// <summary>Overwrites a reused result (the live path's; the lists are its owner's reused storage).</summary>
+    internal void Set(long frameIndex, MediaTime timestamp, int width, int height, IReadOnlyList<TrackedPerson> people, IReadOnlyList<PersonPose> rawPoses,
+        bool detected, IReadOnlyList<DetectedBox> detections, VideoFrame? frame, StageTimes times)
+    {
+        (_frameIndex, _timestamp, _width, _height, _people, _rawPoses, _detected, _detections, _frame) =
+            (frameIndex, timestamp, width, height, people, rawPoses, detected, detections, frame);
+        Times = times;
+    }
 }
 
 /// <summary>A consumer of pipeline results (COCO writer, JSON Lines, metrics, renderer).</summary>
 public interface IFrameSink
 {
+    /// <summary>
+    /// Takes one frame's result. The result and everything it refers to (frame, people, poses, boxes) are valid only during
+    /// the call: the live pipeline reuses them for later frames, so a sink that keeps anything copies it.
+    /// </summary>
     void Write(FrameResult result);
 
     /// <summary>Called once at the end (also after cancellation): flush and finish outputs.</summary>

@@ -4,21 +4,24 @@ using PoseLive.Tracking;
 
 namespace PoseLive.Rendering;
 
-/// <summary>A frame as the window shows it: a private copy of the pixels, the tracked people, and media time.</summary>
+/// <summary>A frame as the window shows it: private copies of the pixels, the tracked people and the detector boxes, and media time.</summary>
 public sealed class WindowFrame
 {
     internal WindowFrame(VideoFrame pixels) => Pixels = pixels;
     public VideoFrame Pixels { get; }
-    public IReadOnlyList<TrackedPerson> People { get; internal set; } = [];
+    internal readonly PeopleBuffer OwnPeople = new();
+    internal readonly List<Detection.DetectedBox> OwnDetections = [];
+    /// <summary>The frame's tracked people (the window's own copy).</summary>
+    public IReadOnlyList<TrackedPerson> People => OwnPeople.People;
     /// <summary>The detector's latest boxes when this frame was done (the D layer).</summary>
-    public IReadOnlyList<Detection.DetectedBox> Detections { get; internal set; } = [];
+    public IReadOnlyList<Detection.DetectedBox> Detections => OwnDetections;
     public double Time { get; internal set; }
     public long Index { get; internal set; }
 }
 
 /// <summary>
 /// The pipeline's hand-off to the window: a mailbox holding the latest frame. <see cref="Write"/> copies
-/// the frame into one of three private buffers and never waits for the window (an unread frame is
+/// the frame (pixels and people) into one of three private buffers and never waits for the window (an unread frame is
 /// simply replaced); the window takes the latest with <see cref="TakeLatest"/> and gives it back with
 /// <see cref="Return"/>. So neither side blocks the other.
 /// </summary>
@@ -47,8 +50,9 @@ public sealed class WindowSink : IFrameSink
             if (!_free.TryPop(out target)) { target = _latest!; _latest = null; } // the window holds the others: reuse the unread one
         }
         frame.Buffer.AsSpan(0, Math.Min(frame.Buffer.Length, target.Pixels.Buffer.Length)).CopyTo(target.Pixels.Buffer);
-        target.People = r.People;
-        target.Detections = r.Detections;
+        target.OwnPeople.CopyFrom(r.People);                            // results are reused once written: the window keeps copies
+        target.OwnDetections.Clear();
+        for (int i = 0; i < r.Detections.Count; i++) target.OwnDetections.Add(r.Detections[i]);
         target.Time = r.Time;
         target.Index = r.FrameIndex;
         lock (_lock)

@@ -39,7 +39,25 @@ public sealed record TrackerOptions
 /// A tracked person in one frame: stable id, smoothed keypoints, and the raw estimate. <paramref name="Extrapolated"/>:
 /// not estimated in this frame (live mode over its pose budget) but carried from the track's last pose by its velocity.
 /// </summary>
-public sealed record TrackedPerson(int TrackId, Keypoint[] Keypoints, BoundingBox Box, float Score, PersonPose Raw, bool Extrapolated = false);
+public sealed record TrackedPerson(int TrackId, Keypoint[] Keypoints, BoundingBox Box, float Score, PersonPose Raw, bool Extrapolated = false)
+{
+    // immutable to users; a PeopleBuffer overwrites the ones it owns (the live path)
+    private int _trackId = TrackId;
+    private BoundingBox _box = Box;
+    private float _score = Score;
+    private PersonPose _raw = Raw;
+    private bool _extrapolated = Extrapolated;
+
+    public int TrackId { get => _trackId; init => _trackId = value; }
+    public BoundingBox Box { get => _box; init => _box = value; }
+    public float Score { get => _score; init => _score = value; }
+    public PersonPose Raw { get => _raw; init => _raw = value; }
+    public bool Extrapolated { get => _extrapolated; init => _extrapolated = value; }
+
+    /// <summary>Overwrites a reused person (its <see cref="Keypoints"/> array is written by the owner).</summary>
+    internal void Set(int trackId, BoundingBox box, float score, PersonPose raw, bool extrapolated) =>
+        (_trackId, _box, _score, _raw, _extrapolated) = (trackId, box, score, raw, extrapolated);
+}
 
 /// <summary>
 /// A live track as a region to estimate in the next frame: its tracker-internal key (stable from the first
@@ -82,11 +100,14 @@ public sealed class PoseTracker(TrackerOptions? options = null)
 
     private long _nextKey;
 
+    private readonly Stack<Track> _freeTracks = new();               // dropped tracks, reused for new ones
+
     private sealed class Track(int keypoints, OneEuroParameters p)
     {
         public long Key;                     // internal, from the first sighting
         public int Id;                       // 0 until confirmed
-        public Keypoint[]? LastSmoothed;     // what was last reported (extrapolation moves it)
+        public readonly Keypoint[] LastSmoothed = new Keypoint[keypoints];   // what was last reported (extrapolation moves it)
+        public bool Reported;                // LastSmoothed holds a report
         public bool Lost;                    // unseen in the last update, and not extrapolated
         public bool Matched;                 // continued by a pose in the current update
         public Keypoint[] Predicted = [];    // PredictInto's buffer
@@ -94,17 +115,29 @@ public sealed class PoseTracker(TrackerOptions? options = null)
         public int Hits;
         public List<(double Time, Keypoint[] Keypoints, PersonPose Pose)>? Tentative; // with Backfill: the frames before confirmation
         public double LastSeen;
-        public PersonPose Last = null!;
+        /// <summary>A copy of the last pose (the track's own: the caller's poses may be reused after the update), without its heatmap.</summary>
+        public readonly PersonPose Last = new(new Keypoint[keypoints], default, 0, 0);
+        public bool Seen;                    // Last holds a pose
         public double Vx, Vy;                // velocity of the box (or keypoint) centre, px per media second
 
         public double CentreX, CentreY;      // where the velocity is measured from: the last pose's box or keypoint centre
+
+        public int Keypoints => LastSmoothed.Length;
+
+        /// <summary>Makes a dropped track new again, as a freshly created one.</summary>
+        public void Reset(long key)
+        {
+            (Key, Id, Reported, Lost, Matched, Hits, Tentative, LastSeen, Seen, Vx, Vy, CentreX, CentreY) = (key, 0, false, false, false, 0, null, 0, false, 0, 0, 0, 0);
+            PredictedBox = default;
+            foreach (var f in Filters) f.Reset();
+        }
 
         /// <summary>Updates the velocity estimate from the previous observation to <paramref name="pose"/>.</summary>
         public void Observe(PersonPose pose, double time, bool fromKeypoints)
         {
             double cx = pose.Box.CenterX, cy = pose.Box.CenterY;
             if (fromKeypoints) KeypointCentre(pose.Keypoints, ref cx, ref cy);
-            if (Last is not null && time > LastSeen)
+            if (Seen && time > LastSeen)
             {
                 double dt = time - LastSeen;
                 double vx = (cx - CentreX) / dt, vy = (cy - CentreY) / dt;
@@ -112,7 +145,8 @@ public sealed class PoseTracker(TrackerOptions? options = null)
                 Vx = first ? vx : 0.5 * Vx + 0.5 * vx;
                 Vy = first ? vy : 0.5 * Vy + 0.5 * vy;
             }
-            Last = pose;
+            Last.CopyFrom(pose, heatmap: false);
+            Seen = true;
             LastSeen = time;
             (CentreX, CentreY) = (cx, cy);
         }
@@ -153,6 +187,10 @@ public sealed class PoseTracker(TrackerOptions? options = null)
     public IReadOnlyList<TrackedPerson> Update(MediaTime time, IReadOnlyList<PersonPose> poses, IReadOnlyCollection<long>? extrapolate = null) =>
         Update(time.Seconds, poses, extrapolate);
 
+    /// <summary><see cref="Update(double, IReadOnlyList{PersonPose}, IReadOnlyCollection{long}?, PeopleBuffer)"/> at a frame's media time.</summary>
+    public void Update(MediaTime time, IReadOnlyList<PersonPose> poses, IReadOnlyCollection<long>? extrapolate, PeopleBuffer into) =>
+        Update(time.Seconds, poses, extrapolate, into);
+
     /// <summary>Every live track (confirmed or tentative) predicted to <paramref name="time"/>, oldest track first, into <paramref name="into"/>.</summary>
     public void Regions(double time, List<TrackRegion> into)
     {
@@ -172,16 +210,29 @@ public sealed class PoseTracker(TrackerOptions? options = null)
     /// </summary>
     public IReadOnlyList<TrackedPerson> Update(double time, IReadOnlyList<PersonPose> poses, IReadOnlyCollection<long>? extrapolate = null)
     {
+        var people = new PeopleBuffer();                                  // the caller's own people
+        Update(time, poses, extrapolate, people);
+        return [.. people.People];
+    }
+
+    /// <summary>
+    /// <see cref="Update(double, IReadOnlyList{PersonPose}, IReadOnlyCollection{long}?)"/> into reused storage (cleared first;
+    /// the live path): the tracker keeps copies of what it needs, so <paramref name="poses"/> and <paramref name="into"/> may
+    /// be reused once this returns (except with <see cref="TrackerOptions.Backfill"/>, which keeps the tentative poses), and a
+    /// steady stream allocates nothing.
+    /// </summary>
+    public void Update(double time, IReadOnlyList<PersonPose> poses, IReadOnlyCollection<long>? extrapolate, PeopleBuffer into)
+    {
         if (time < _lastTime) throw new ArgumentException($"Media time went backwards ({time} after {_lastTime}).", nameof(time));
         _lastTime = time;
+        into.Clear();
         var candidates = _candidates;
         candidates.Clear();
         for (int i = 0; i < poses.Count; i++) if (poses[i].Score >= _o.MinScore) candidates.Add(poses[i]);
         // live (no back-fill): nothing allocated for it per frame
         var backfill = _o.Backfill ? new List<(double Time, TrackedPerson Person)>() : null;
-        Backfill = backfill is null ? [] : backfill;
+        Backfill = (IReadOnlyList<(double Time, TrackedPerson Person)>?)backfill ?? NoBackfill;
         var assignment = Associate(candidates, time);
-        var output = new List<TrackedPerson>(candidates.Count + 2);
         foreach (var t in _tracks) t.Matched = false;
         for (int d = 0; d < candidates.Count; d++)
         {
@@ -194,7 +245,8 @@ public sealed class PoseTracker(TrackerOptions? options = null)
             }
             else
             {
-                track = new Track(pose.Keypoints.Length, _o.Smoothing) { Hits = 1, Key = _nextKey++ };
+                track = NewTrack(pose.Keypoints.Length);
+                track.Hits = 1;
                 _tracks.Add(track);
             }
             track.Matched = true;
@@ -202,10 +254,12 @@ public sealed class PoseTracker(TrackerOptions? options = null)
             if (_nextId < 0) _nextId = _o.FirstTrackId;
             bool confirmedNow = track.Id == 0 && track.Hits >= _o.ConfirmHits;
             if (confirmedNow) track.Id = _nextId++;
-            var smoothed = _o.Smooth ? Smooth(track, pose, time) : pose.Keypoints;
-            track.LastSmoothed = smoothed;
-            if (track.Id != 0) output.Add(new TrackedPerson(track.Id, smoothed, pose.Box, pose.Score, pose));
-            else if (_o.Backfill) (track.Tentative ??= []).Add((time, smoothed, pose));
+            var smoothed = track.LastSmoothed;
+            if (_o.Smooth) Smooth(track, pose, time, smoothed);
+            else pose.Keypoints.AsSpan().CopyTo(smoothed);
+            track.Reported = true;
+            if (track.Id != 0) smoothed.AsSpan().CopyTo(into.Add(track.Id, smoothed.Length, pose.Box, pose.Score, pose).Keypoints);
+            else if (_o.Backfill) (track.Tentative ??= []).Add((time, smoothed.ToArray(), pose));
             if (confirmedNow && track.Tentative is { } earlier)
             {
                 foreach (var (at, k, p) in earlier) backfill!.Add((at, new TrackedPerson(track.Id, k, p.Box, p.Score, p)));
@@ -218,10 +272,10 @@ public sealed class PoseTracker(TrackerOptions? options = null)
         {
             var t = _tracks[i];
             if (Keep(t)) _tracks[kept++] = t;
+            else _freeTracks.Push(t);
         }
         _tracks.RemoveRange(kept, _tracks.Count - kept);
-        output.Sort(static (a, b) => a.TrackId.CompareTo(b.TrackId));
-        return output;
+        into.SortByTrackId();
 
         bool Keep(Track t)
         {
@@ -229,7 +283,7 @@ public sealed class PoseTracker(TrackerOptions? options = null)
             if (extrapolate is not null && extrapolate.Contains(t.Key))
             {
                 if (time - t.LastSeen > _o.MaxLostSeconds) return false;
-                if (t.Id != 0 && t.LastSmoothed is { } last) output.Add(Extrapolate(t, last, time));
+                if (t.Id != 0 && t.Reported) Extrapolate(t, time, into);
                 return true;
             }
             if (t.Id == 0) return false;                                  // an unconfirmed track must match every frame
@@ -239,11 +293,22 @@ public sealed class PoseTracker(TrackerOptions? options = null)
         }
     }
 
+    /// <summary>A new track: a dropped one made new again when there is one (of this keypoint count), else a fresh one.</summary>
+    private Track NewTrack(int keypoints)
+    {
+        long key = _nextKey++;
+        while (_freeTracks.TryPop(out var free))
+            if (free.Keypoints == keypoints) { free.Reset(key); return free; }
+        return new Track(keypoints, _o.Smoothing) { Key = key };
+    }
+
     /// <summary>
     /// With <see cref="TrackerOptions.Backfill"/>: what the last <see cref="Update"/> confirmed for earlier frames — each
     /// person of a track confirmed in that update, at the media time of a frame where it was still tentative.
     /// </summary>
-    public IReadOnlyList<(double Time, TrackedPerson Person)> Backfill { get; private set; } = [];
+    public IReadOnlyList<(double Time, TrackedPerson Person)> Backfill { get; private set; } = NoBackfill;
+
+    private static readonly (double Time, TrackedPerson Person)[] NoBackfill = [];
 
     /// <summary>
     /// At the end of a stream (offline): gives ids to the tracks still tentative (seen in the last frames, with no
@@ -262,15 +327,15 @@ public sealed class PoseTracker(TrackerOptions? options = null)
         return result;
     }
 
-    /// <summary>The track's last reported keypoints and box moved by its velocity to <paramref name="time"/>.</summary>
-    private static TrackedPerson Extrapolate(Track t, Keypoint[] last, double time)
+    /// <summary>The track's last reported keypoints and box moved by its velocity to <paramref name="time"/>, into <paramref name="into"/> (with a copy of its last pose as the raw one).</summary>
+    private static void Extrapolate(Track t, double time, PeopleBuffer into)
     {
         double dt = time - t.LastSeen;
         float dx = (float)(t.Vx * dt), dy = (float)(t.Vy * dt);
-        var kps = new Keypoint[last.Length];
-        for (int i = 0; i < kps.Length; i++) kps[i] = last[i].IsMissing ? last[i] : last[i] with { X = last[i].X + dx, Y = last[i].Y + dy };
+        var last = t.LastSmoothed;
         var box = t.Last.Box with { X = t.Last.Box.X + dx, Y = t.Last.Box.Y + dy };
-        return new TrackedPerson(t.Id, kps, box, t.Last.Score, t.Last, Extrapolated: true);
+        var kps = into.Add(t.Id, last.Length, box, t.Last.Score, into.CopyPose(t.Last, heatmap: false), extrapolated: true).Keypoints;
+        for (int i = 0; i < kps.Length; i++) kps[i] = last[i].IsMissing ? last[i] : last[i] with { X = last[i].X + dx, Y = last[i].Y + dy };
     }
 
     private Track?[] Associate(List<PersonPose> candidates, double time)
@@ -308,16 +373,14 @@ public sealed class PoseTracker(TrackerOptions? options = null)
         return Math.Max(oks, a.Box.IoU(box));
     }
 
-    private Keypoint[] Smooth(Track track, PersonPose pose, double time)
+    private static void Smooth(Track track, PersonPose pose, double time, Keypoint[] result)
     {
         double scale = Math.Max(1, pose.Box.Height); // speed in box heights per second
-        var result = new Keypoint[pose.Keypoints.Length];
         for (int k = 0; k < result.Length; k++)
         {
             var kp = pose.Keypoints[k];
             if (kp.IsMissing) { result[k] = kp; continue; }
             result[k] = new Keypoint((float)track.Filters[2 * k].Filter(kp.X, time, scale), (float)track.Filters[2 * k + 1].Filter(kp.Y, time, scale), kp.Score);
         }
-        return result;
     }
 }

@@ -4,14 +4,20 @@ using PoseLive.Media;
 
 namespace PoseLive.Pipeline.Live;
 
-/// <summary>What the detector found on one frame: that frame's media time and index, and its boxes.</summary>
-internal sealed record DetectionBatch(MediaTime Time, long FrameIndex, IReadOnlyList<DetectedBox> Boxes);
+/// <summary>What the detector found on one frame: that frame's media time and index, and its boxes (reused: see <see cref="LiveDetectStage.Recycle"/>).</summary>
+internal sealed class DetectionBatch
+{
+    public MediaTime Time { get; set; }
+    public long FrameIndex { get; set; }
+    public List<DetectedBox> Boxes { get; } = [];
+}
 
 /// <summary>
 /// The detector off the frame path: on its own thread, on a private copy of the newest frame after someone
 /// <see cref="Request"/>s a look (the capture stage <see cref="Offer"/>s every frame; only a requested one, while
 /// the detector is idle, is copied). Its result waits in a one-slot mailbox for the pose stage, which merges it
-/// into the tracker at the detected frame's own time.
+/// into the tracker at the detected frame's own time and gives back (<see cref="Recycle"/>): two batches take turns, so
+/// a look allocates nothing.
 /// </summary>
 internal sealed class LiveDetectStage(IPersonDetector detector, PipelineMetrics metrics)
 {
@@ -21,6 +27,8 @@ internal sealed class LiveDetectStage(IPersonDetector detector, PipelineMetrics 
     private long _index;
     private bool _requested, _busy, _completed;
     private DetectionBatch? _result;
+    private DetectionBatch? _spare = new();
+    private DetectionBatch _writing = new();
 
     /// <summary>Whether a look was asked for and has not yet come back.</summary>
     public bool InFlight { get { lock (_lock) return _requested || _busy || _result is not null; } }
@@ -56,6 +64,9 @@ internal sealed class LiveDetectStage(IPersonDetector detector, PipelineMetrics 
         }
     }
 
+    /// <summary>Gives a batch from <see cref="TryTake"/> back once its boxes are merged (and copied by whoever keeps them).</summary>
+    public void Recycle(DetectionBatch batch) { lock (_lock) _spare = batch; }
+
     /// <summary>Stops the detector thread after its current run.</summary>
     public void Complete() { lock (_lock) { _completed = true; Monitor.PulseAll(_lock); } }
 
@@ -72,11 +83,16 @@ internal sealed class LiveDetectStage(IPersonDetector detector, PipelineMetrics 
                 frame = _copy!;
             }
             long start = Stopwatch.GetTimestamp();
-            var boxes = detector.Detect(frame.Plane(0), frame.Width, frame.Height, frame.Stride);
+            var batch = _writing;                                        // the detector thread's own until it is posted
+            detector.Detect(frame.Plane(0), frame.Width, frame.Height, frame.Stride, batch.Boxes);
             metrics.DetectionDone(start, Stopwatch.GetTimestamp());
             lock (_lock)
             {
-                _result = new DetectionBatch(_time, _index, boxes);
+                (batch.Time, batch.FrameIndex) = (_time, _index);
+                // the unread result (if the pose stage has not taken it) becomes the next to write; else the one given back
+                if (_result is { } unread) _writing = unread;
+                else { _writing = _spare ?? new DetectionBatch(); _spare = null; }
+                _result = batch;
                 _busy = false;
             }
         }

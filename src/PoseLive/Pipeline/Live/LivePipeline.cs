@@ -29,12 +29,14 @@ public sealed class LivePipeline(IPersonDetector detector, IPoseEstimator estima
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, failure.Token);
         void Drop(LiveFrame dropped) { dropped.Frame.Dispose(); Metrics.FrameDropped(); }
         var frames = new DropOldestQueue<LiveFrame>(1, Drop);            // the latest frame only: an unread one is dropped
-        var results = new DropOldestQueue<FrameResult>(FramesInFlight - 4, dropped => { dropped.Frame?.Dispose(); Metrics.FrameDropped(); });
+        var storage = new LiveResultPool();
+        storage.Reserve(FramesInFlight);
+        var results = new DropOldestQueue<LiveResult>(FramesInFlight - 4, dropped => { storage.Return(dropped); Metrics.FrameDropped(); });
         estimator.Prepare(_o.MaxPeople ?? 8);                    // every batch size up front: no allocation or stall mid-stream
         source.Pool.Reserve(FramesInFlight);
         var detect = new LiveDetectStage(detector, Metrics);
         double fps = source.Video.FramesPerSecond is > 0 and var f ? f : 30;
-        var pose = new LivePoseStage(estimator, detect, _o, 1 / fps);
+        var pose = new LivePoseStage(estimator, detect, _o, 1 / fps, storage);
         using var wake = failure.Token.Register(() => { frames.Complete(); detect.Complete(); });
 
         Task Thread(Action body, Action completion) => Task.Factory.StartNew(() =>
@@ -67,24 +69,25 @@ public sealed class LivePipeline(IPersonDetector detector, IPoseEstimator estima
             bool failed = false;
             try
             {
-                while (results.TryTake(out var r))
+                while (results.TryTake(out var done))
                 {
                     try
                     {
-                        foreach (var sink in sinks) sink.Write(r);
+                        var r = done.Result;
+                        for (int i = 0; i < sinks.Count; i++) sinks[i].Write(r);      // no enumerator per frame
                         r.Times.SinkEnd = Stopwatch.GetTimestamp();
                         int extrapolated = 0;
                         for (int i = 0; i < r.People.Count; i++) if (r.People[i].Extrapolated) extrapolated++;
                         Metrics.FrameDone(r.Times, false, r.People.Count, extrapolated);
                     }
-                    finally { r.Frame?.Dispose(); }
+                    finally { storage.Return(done); }                  // the frame to its pool, the storage for a later frame
                 }
             }
             catch { failed = true; throw; }
             finally
             {
                 results.Complete();
-                while (results.TryTake(out var left)) left.Frame?.Dispose();
+                while (results.TryTake(out var left)) storage.Return(left);
                 foreach (var sink in sinks) sink.Complete(cancelled: failed || cancellationToken.IsCancellationRequested || failure.IsCancellationRequested);
             }
         }, () => { });

@@ -103,8 +103,8 @@ public static class CropSampler
     {
         if (stride < width * 3 || rgb.Length < stride * (height - 1) + width * 3)
             throw new ArgumentException($"Frame buffer too small for {width}x{height} RGB24 with stride {stride}.");
-        foreach (var c in crops)
-            if (c.InputWidth != w || c.InputHeight != h) throw new ArgumentException("All crops of one batch must have the same input size.");
+        for (int i = 0; i < crops.Count; i++)                                   // no enumerator: live frames allocate nothing
+            if (crops[i].InputWidth != w || crops[i].InputHeight != h) throw new ArgumentException("All crops of one batch must have the same input size.");
         if (outputLength < crops.Count * 3 * w * h)
             throw new ArgumentException($"Output holds {outputLength} values; {crops.Count} crops of 3x{h}x{w} need {crops.Count * 3 * w * h}.");
     }

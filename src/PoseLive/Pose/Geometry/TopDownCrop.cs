@@ -15,7 +15,7 @@ public enum CropConvention
 /// <see cref="ImageToInput"/> maps image pixels into the input; <see cref="InputToImage"/> maps decoded
 /// keypoints back.
 /// </summary>
-public sealed record TopDownCrop(double CenterX, double CenterY, double ScaleX, double ScaleY, double Rotation,
+public readonly record struct TopDownCrop(double CenterX, double CenterY, double ScaleX, double ScaleY, double Rotation,
     int InputWidth, int InputHeight, CropConvention Convention = CropConvention.Standard)
 {
     public const double PixelStd = 200.0;
