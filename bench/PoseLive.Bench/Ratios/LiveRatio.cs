@@ -15,10 +15,12 @@ namespace PoseLive.Bench.Ratios;
 /// `ratio live [VTEST] [SECONDS] [OUT.json] [CAPS]`: the live pipeline as `poselive run` serves it (CenterNet beside the frame
 /// path with one intra-op thread, MoveNet Lightning every frame within the pose budget with two (POSELIVE_BENCH_POSE_THREADS
 /// to compare), no spinning) on the
-/// 640×480 crop of vtest.avi re-timed to 30 fps and paced in real time, once per people cap 1…8 and once uncapped
+/// 640×480 crop of vtest.avi re-timed to 30 fps and paced in real time, into a JSON Lines journal (as `run --jsonl`, a temporary
+/// file), once per people cap 1…8 and once uncapped
 /// (`--max-people`: the first tracked keep their places, so the cap sets how many people are in play). Each row:
 /// processed fps (the source's 30 × the share of its frames processed; the metrics' wall-clock rate beside it), drops, people per frame and the share extrapolated rather than estimated, latency p50/p99 per stage
-/// and source→output, managed bytes allocated per frame (all threads, after the first 30 frames) and GC counts. Reports the first cap at which
+/// and source→output, managed bytes allocated per frame (all threads, after the first 30 frames; in the report also per 1000 frames, to tell
+/// start-up growth from a steady cost) and GC counts. Reports the first cap at which
 /// 30 fps is lost (processed &lt; 97 % of the source's rate). POSELIVE_BENCH_ALLOC_ONLY=1 prints instead where the pose
 /// stage's bytes come from, step by step (<see cref="LiveAllocations"/>).
 /// </summary>
@@ -31,7 +33,7 @@ internal static class LiveRatio
 
     private sealed record Row(string Cap, double Fps, double WallFps, long Frames, long Dropped, double People, double Estimated, double ExtrapolatedShare,
         long Detections, double DetectP50, double DetectP99, double PoseP50, double PoseP99, double TrackP50, double TrackP99,
-        double EndToEndP50, double EndToEndP99, double BytesPerFrame, int Gen0, int Gen1, int Gen2);
+        double EndToEndP50, double EndToEndP99, double BytesPerFrame, int Gen0, int Gen1, int Gen2, long[] BytesPerThousandFrames);
 
     public static async Task<int> Run(string vtest, double seconds, string? reportPath, string caps = "1,2,3,4,5,6,7,8,none")
     {
@@ -79,7 +81,13 @@ internal static class LiveRatio
         using var source = VideoSource.Open(url, new VideoSourceOptions { InputFormat = "lavfi", RealTime = true });
         var pipeline = new LivePipeline(detector, estimator, new LiveOptions { MaxPeople = cap, MaxFrames = (long)(seconds * 30) });
         var probe = new SteadyState(skip: 30);
-        await pipeline.RunAsync(source, [probe]);
+        var journalPath = Path.Combine(Path.GetTempPath(), $"poselive-live-{Environment.ProcessId}.jsonl");
+        try
+        {
+            using var journal = Export.FrameJournal.OpenForAppend(journalPath, resume: false);   // as `run --jsonl`: a line per frame
+            await pipeline.RunAsync(source, [journal, probe]);
+        }
+        finally { File.Delete(journalPath); }
         FramePoolSize = source.Pool.Allocated;
         var m = pipeline.Metrics.Snapshot();
         // processed fps: the source's rate times the share of its frames that came out (the metrics' own rate also counts
@@ -87,7 +95,7 @@ internal static class LiveRatio
         double processed = m.FramesIn > 0 ? 30.0 * m.FramesOut / m.FramesIn : 0;
         return new Row(cap?.ToString(Inv) ?? "none", processed, m.Fps, m.FramesOut, m.Dropped, m.MeanPeople, m.MeanPeople * (1 - m.ExtrapolatedShare), m.ExtrapolatedShare,
             m.Detections, m.Detect.P50, m.Detect.P99, m.Pose.P50, m.Pose.P99, m.Track.P50, m.Track.P99, m.EndToEnd.P50, m.EndToEnd.P99,
-            probe.BytesPerFrame, probe.Gen0, probe.Gen1, probe.Gen2);
+            probe.BytesPerFrame, probe.Gen0, probe.Gen1, probe.Gen2, probe.BytesPerThousandFrames);
     }
 
     /// <summary>
@@ -96,19 +104,30 @@ internal static class LiveRatio
     /// </summary>
     private sealed class SteadyState(int skip) : IFrameSink
     {
-        private long _frames, _bytes;
+        private long _frames, _bytes, _windowStart;
         private int _g0, _g1, _g2;
+        private readonly long[] _windows = new long[64];                // bytes allocated in each 1000 frames after skip (preallocated)
+        private int _windowCount;
 
         public double BytesPerFrame { get; private set; }
         public int Gen0 { get; private set; }
         public int Gen1 { get; private set; }
         public int Gen2 { get; private set; }
+        /// <summary>Bytes allocated (all threads) in each complete window of 1000 frames after the skipped start.</summary>
+        public long[] BytesPerThousandFrames => _windows[.._windowCount];
 
         public void Write(FrameResult result)
         {
-            if (++_frames != skip) return;
+            ++_frames;
+            if (_frames > skip && (_frames - skip) % 1000 == 0 && _windowCount < _windows.Length)
+            {
+                long now = GC.GetTotalAllocatedBytes(precise: true);
+                _windows[_windowCount++] = now - _windowStart;
+                _windowStart = now;
+            }
+            if (_frames != skip) return;
             (_g0, _g1, _g2) = (GC.CollectionCount(0), GC.CollectionCount(1), GC.CollectionCount(2));
-            _bytes = GC.GetTotalAllocatedBytes(precise: true);
+            _bytes = _windowStart = GC.GetTotalAllocatedBytes(precise: true);
         }
 
         public void Complete(bool cancelled)
