@@ -58,11 +58,14 @@ internal static class TrainCommand
         var export = new Option<string?>("--export") { Description = "After training, export the best checkpoint as models/NAME.onnx + card." };
         var models = new Option<string?>("--models") { Description = "Models folder for --export." };
         var cache = new Option<int>("--cache-mb") { Description = "Decoded-image cache (MiB).", DefaultValueFactory = _ => d.CacheMegabytes };
+        var normEval = new Option<bool>("--norm-eval") { Description = "Keep BatchNorm in eval mode while training (running statistics fixed, affine weights trained): MMPose's norm_eval, for small batches." };
+        var distributed = new DistributedOptions();
         var command = new Command("train", "Train a top-down pose net (LPN, HRNet, SimpleBaseline) on a COCO keypoint dataset or annotated video; validates, checkpoints, plots, exports.")
         {
             net, train, images, val, valImages, valSplit, schema, input, codec, sigma, epochs, batch, lr, schedule, factor, warmup, cycle, optimizer, momentum, wd,
-            loss, topk, augment, workers, threads, seed, valEvery, flip, metric, output, resume, init, export, models, cache,
+            loss, topk, augment, workers, threads, seed, valEvery, flip, metric, output, resume, init, export, models, cache, normEval,
         };
+        distributed.AddTo(command);
         // asynchronous on purpose: System.CommandLine installs its Ctrl-C handler only once the action has returned its
         // task, so the training itself runs on a worker thread (one thread throughout: libtorch's grad mode is per thread)
         command.SetAction(async (parse, cancel) =>
@@ -79,7 +82,7 @@ internal static class TrainCommand
                 Loss = parse.GetRequiredValue(loss), OhkmTopK = parse.GetValue(topk), Augmentation = parse.GetRequiredValue(augment), Workers = parse.GetValue(workers),
                 Threads = parse.GetValue(threads), Seed = parse.GetValue(seed), ValidateEvery = parse.GetValue(valEvery), FlipTest = parse.GetValue(flip),
                 Metric = parse.GetValue(metric), Output = parse.GetRequiredValue(output), Init = parse.GetValue(init), Export = parse.GetValue(export),
-                ModelsDirectory = parse.GetValue(models), CacheMegabytes = parse.GetValue(cache),
+                ModelsDirectory = parse.GetValue(models), CacheMegabytes = parse.GetValue(cache), NormEval = parse.GetValue(normEval),
             };
             var stdout = parse.InvocationConfiguration.Output;
             try { Trainer.Validate(o); } // every value checked before any work starts
@@ -88,11 +91,17 @@ internal static class TrainCommand
                 parse.InvocationConfiguration.Error.WriteLine($"poselive: train: {e.Message}");
                 return PoseLiveCli.ExitUsage;
             }
-            bool interactive = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected;
+            if (distributed.Launch(parse, stdout, parse.InvocationConfiguration.Error) is int launched) return launched;   // --nproc N: the ranks did the work
+            using var parallel = distributed.Join(parse);
+            bool interactive = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected && parallel is null;
             bool resuming = parse.GetValue(resume);
+            var observer = new PlainObserver(parallel is { IsMain: false } ? TextWriter.Null : stdout);   // rank 0 speaks for the run
+            if (parallel is not null)
+                stdout.WriteLine($"rank {parallel.Rank} of {parallel.WorldSize} ({parallel.World.Launcher}, rendezvous {parallel.World.StoreFile ?? $"{parallel.World.MasterAddress}:{parallel.World.MasterPort}"}): each step's batch of {o.Batch} is shared out over the ranks");
             var summary = await Task.Run(() => interactive
                 ? RunWithProgress(o, resuming, cancel)
-                : new Trainer(o, new PlainObserver(stdout)).Run(resuming, cancel), CancellationToken.None);
+                : new Trainer(o, observer, parallel).Run(resuming, cancel), CancellationToken.None);
+            if (parallel is { IsMain: false }) return summary.Interrupted && cancel.IsCancellationRequested ? PoseLiveCli.ExitFailure : PoseLiveCli.ExitOk;
             var best = summary.BestEpoch >= 1 && double.IsFinite(summary.BestMetric)
                 ? string.Format(inv, "best {0} {1:F4} (epoch {2}), {3}", summary.MetricName, summary.BestMetric, summary.BestEpoch, summary.BestCheckpoint)
                 : $"not validated, {summary.LastCheckpoint}";

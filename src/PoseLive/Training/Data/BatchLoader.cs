@@ -37,6 +37,13 @@ public sealed class BatchLoader : IDisposable
     /// <summary>Batch buffers created so far (bounded by capacity + workers + what the consumer holds).</summary>
     public int Allocated => _allocated;
 
+    /// <summary>
+    /// Data-parallel training: this rank builds only its share of each batch — of a batch's n entries (the same
+    /// batches, in the same order, as one process would train on), entries [n·rank/world, n·(rank+1)/world) — so the
+    /// ranks' shares together are exactly the single-process batch. Default: the whole batch.
+    /// </summary>
+    public (int Rank, int World) Shard { get; init; } = (0, 1);
+
     public int BatchesPerEpoch => (_data.Instances.Count + BatchSize - 1) / BatchSize;
 
     /// <summary>The epoch's instance order: a permutation from (seed, epoch), or dataset order when not shuffled.</summary>
@@ -105,8 +112,12 @@ public sealed class BatchLoader : IDisposable
         var batch = Rent();
         try
         {
-            int start = number * BatchSize, count = Math.Min(BatchSize, order.Length - start);
+            int start = number * BatchSize, total = Math.Min(BatchSize, order.Length - start);
+            int lo = (int)((long)total * Shard.Rank / Shard.World), hi = (int)((long)total * (Shard.Rank + 1) / Shard.World);
+            start += lo;
+            int count = hi - lo;
             batch.Count = count;
+            batch.GlobalCount = total;
             batch.Epoch = epoch;
             batch.Number = number;
             int iv = _sampler.ImageValues, tv = _sampler.TargetValues, k = _sampler.Schema.Count;

@@ -19,6 +19,8 @@ public sealed class TrainingBatch
 
     public int Capacity { get; }
     public int Count { get; internal set; }
+    /// <summary>Entries of the whole batch across the ranks of a data-parallel run (<see cref="Count"/> when alone).</summary>
+    public int GlobalCount { get; internal set; }
     public long Epoch { get; internal set; }
     /// <summary>Position of the batch in its epoch (0-based).</summary>
     public int Number { get; internal set; }

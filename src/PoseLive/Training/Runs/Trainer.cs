@@ -21,9 +21,12 @@ public sealed record TrainingSummary(int EpochsCompleted, bool Interrupted, doub
 /// and augmentation, JointsMSE or OHKM with target weights, Adam/SGD/RMSprop with multi-step, cosine or constant
 /// schedules, warm-up and LPN cycles; BatchNorm in train mode for steps and eval mode for validation; validation
 /// every K epochs (OKS AP, PCK); `last.pth` every epoch and on Ctrl-C, `best.pth` by the validation metric, both
-/// atomic; metrics.jsonl and plots; a resumed run continues exactly where the checkpoint stood.
+/// atomic; metrics.jsonl and plots; a resumed run continues exactly where the checkpoint stood. With a
+/// <see cref="Distributed.DataParallel"/> it is one rank of a data-parallel run: every rank takes its share of each batch
+/// (the same batches as one process), gradients are summed over the ranks after each backward pass (each rank's loss
+/// weighted by its share), BatchNorm buffers follow rank 0's as in DDP, and only rank 0 writes the run folder.
 /// </summary>
-public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? observer = null)
+public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? observer = null, Distributed.DataParallel? parallel = null)
 {
     private readonly ITrainingObserver _observer = observer ?? new NullObserver();
 
@@ -51,7 +54,8 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
         var clock = Stopwatch.StartNew();
         var o = Options;
         Validate(o);
-        CheckOutput(o.Output, resume);
+        bool main = parallel?.IsMain ?? true;                    // rank 0 (or the only process) writes the run folder
+        if (main) CheckOutput(o.Output, resume);
 
         var schema = o.Schema is null ? null : KeypointSchema.ByName(o.Schema);
         var train = KeypointDataset.Load(o.Train, o.Images, schema);
@@ -62,7 +66,7 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
         var pseudo = o.Pseudo is null ? null : KeypointDataset.Load(o.Pseudo, o.PseudoImages, train.Schema);
         if (pseudo is { Instances.Count: 0 }) throw new DatasetException($"{o.Pseudo}: no pseudo-labelled keypoint kept to train on");
         string metric = o.Metric ?? (train.Schema.Name == KeypointSchema.Coco17.Name ? "ap" : "pck");
-        CreateOutput(o.Output); // only once the data loaded: a bad dataset leaves nothing behind
+        if (main) CreateOutput(o.Output); // only once the data loaded: a bad dataset leaves nothing behind
 
         Torch.Threads = o.Threads;
         Torch.ManualSeed(o.Seed);
@@ -88,7 +92,8 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
             state = TrainingCheckpoint.Load(LastPath, net, optimizer, out _);
             _observer.Message($"resuming from {LastPath}: epoch {state.Epoch + 1}, batch {state.Batch}, step {state.GlobalStep}");
         }
-        else IO.AtomicFile.WriteAllBytes(ConfigPath, System.Text.Encoding.UTF8.GetBytes(configJson));
+        else if (main) IO.AtomicFile.WriteAllBytes(ConfigPath, System.Text.Encoding.UTF8.GetBytes(configJson));
+        parallel?.BroadcastState(net);                          // every rank starts from rank 0's weights
 
         var records = new TrainingRecords(o.Output);
         records.LoadBefore(state.Epoch);
@@ -100,9 +105,10 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
             _observer.Message(string.Format(CultureInfo.InvariantCulture, "decoded {0} video frames into the image cache in {1:F1} s", frames, preload.Elapsed.TotalSeconds));
         }
         var sampler = new TopDownSampler(train.Schema, codec, normalization, AugmentationOptions.ByName(o.Augmentation), o.Seed);
-        using var loader = new BatchLoader(train, sampler, store, o.Batch, o.Workers);
+        var shard = parallel is null ? (0, 1) : (parallel.Rank, parallel.WorldSize);
+        using var loader = new BatchLoader(train, sampler, store, o.Batch, o.Workers) { Shard = shard };
         using var pseudoLoader = pseudo is null ? null
-            : new BatchLoader(pseudo, new TopDownSampler(train.Schema, codec, normalization, AugmentationOptions.ByName(o.Augmentation), o.Seed + 1), store, o.Batch, o.Workers);
+            : new BatchLoader(pseudo, new TopDownSampler(train.Schema, codec, normalization, AugmentationOptions.ByName(o.Augmentation), o.Seed + 1), store, o.Batch, o.Workers) { Shard = shard };
         var validator = validation is null ? null : new PoseValidator(validation, codec, normalization, store, o.Batch, o.FlipTest);
         _observer.Started(new TrainingPlan(o.Net, net.ParameterCount, train.Instances.Count, validation?.Instances.Count ?? 0, o.Epochs, state.Epoch, state.Batch,
             loader.BatchesPerEpoch, o.Output, initReport, train.MissingImages + (validation?.MissingImages ?? 0)));
@@ -118,6 +124,7 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
         for (int epoch = state.Epoch; epoch < o.Epochs; epoch++)
         {
             net.Train();
+            if (o.NormEval) foreach (var m in net.Modules()) if (m is BatchNorm2d) m.Eval();
             var epochClock = Stopwatch.StartNew();
             double lossSum = state.EpochLossSum; // a run resumed mid-epoch continues the epoch's sums
             int steps = state.EpochSteps, seen = 0;
@@ -133,10 +140,17 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
                     optimizer.LearningRate = lr;
                     TrainingBatch? pb = null;
                     if (pseudoBatches is not null) pb = pseudoBatches.MoveNext() ? pseudoBatches.Current : throw new InvalidOperationException("the pseudo-label loader ended");
-                    try { (loss, finite) = Step(net, optimizer, o, batch, images, targets, weights, pb, second); }
+                    try { (loss, finite) = Step(net, optimizer, o, batch, images, targets, weights, pb, second, parallel); }
                     finally { if (pb is not null) pseudoLoader!.Return(pb); }
                 }
                 finally { loader.Return(batch); }
+                bool stopNow = cancellationToken.IsCancellationRequested;
+                if (parallel is not null)
+                {
+                    // the batch's loss is the sum of the ranks' weighted shares; a stop asked on any rank stops them all at this step
+                    var sums = parallel.Sum(loss, stopNow ? 1 : 0);
+                    (loss, stopNow) = (sums[0], sums[1] > 0);
+                }
                 if (!double.IsFinite(loss) || !finite)
                     throw new TrainingDivergedException(string.Format(CultureInfo.InvariantCulture,
                         "training diverged: {0} at epoch {1}, step {2} of {3} (optimiser step {4}); nothing was saved since, the last good checkpoint is {5}. Lower --lr and --resume",
@@ -146,12 +160,12 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
                 batchIndex = batch.Number + 1;
                 lossSum += loss;
                 steps++;
-                seen += batch.Count;
+                seen += batch.GlobalCount;
                 _observer.Step(new StepReport(epoch, batch.Number, loader.BatchesPerEpoch, step, loss, lr, seen / epochClock.Elapsed.TotalSeconds));
-                if (cancellationToken.IsCancellationRequested && batchIndex < loader.BatchesPerEpoch)
+                if (stopNow && batchIndex < loader.BatchesPerEpoch)
                 {
                     state = state with { Epoch = epoch, Batch = batchIndex, GlobalStep = step, EpochLossSum = lossSum, EpochSteps = steps };
-                    TrainingCheckpoint.Save(LastPath, net, optimizer, state, configJson, o.Seed);
+                    if (main) TrainingCheckpoint.Save(LastPath, net, optimizer, state, configJson, o.Seed);
                     _observer.Message($"stopped after step {batchIndex} of epoch {epoch + 1}; {LastPath} written. Continue with the same command and --resume.");
                     return new TrainingSummary(epoch, true, state.BestMetric, state.BestEpoch, metric, LastPath, File.Exists(BestPath) ? BestPath : null, null, clock.Elapsed);
                 }
@@ -179,10 +193,14 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
                 };
             }
             state = state with { Epoch = epoch + 1, Batch = 0, GlobalStep = step, EpochLossSum = 0, EpochSteps = 0 };
-            TrainingCheckpoint.Save(LastPath, net, optimizer, state, configJson, o.Seed);
-            if (best) File.Copy(LastPath, BestPath, overwrite: true);
-            records.Add(record);
-            records.Plot(metric);
+            if (main)
+            {
+                TrainingCheckpoint.Save(LastPath, net, optimizer, state, configJson, o.Seed);
+                if (best) File.Copy(LastPath, BestPath, overwrite: true);
+                records.Add(record);
+                records.Plot(metric);
+            }
+            parallel?.Barrier();                                    // rank 0's checkpoint is on disk before any rank goes on
             _observer.EpochFinished(record);
             epochsThisRun++;
             if (cancellationToken.IsCancellationRequested && epoch + 1 < o.Epochs)
@@ -194,7 +212,7 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
                 return new TrainingSummary(epoch + 1, true, state.BestMetric, state.BestEpoch, metric, LastPath, File.Exists(BestPath) ? BestPath : null, null, clock.Elapsed);
         }
         Models.ModelCard? exported = null;
-        if (o.Export is not null) exported = RunExporter.Export(o.Output, o.Export, o.ModelsDirectory ?? Models.ModelZoo.DefaultDirectory());
+        if (o.Export is not null && main) exported = RunExporter.Export(o.Output, o.Export, o.ModelsDirectory ?? Models.ModelZoo.DefaultDirectory());
         return new TrainingSummary(o.Epochs, false, state.BestMetric, state.BestEpoch, metric, LastPath, File.Exists(BestPath) ? BestPath : null, exported, clock.Elapsed);
     }
 
@@ -228,21 +246,31 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
 
     /// <summary>One optimiser step on a batch (and a pseudo-labelled one, CC-SSL); returns the loss value and whether every weight is still finite.</summary>
     private static (double Loss, bool WeightsFinite) Step(Module net, Optimizer optimizer, TrainingOptions o, TrainingBatch batch, Tensor images, Tensor targets, Tensor weights,
-        TrainingBatch? pseudo = null, PseudoTensors? pseudoTensors = null)
+        TrainingBatch? pseudo = null, PseudoTensors? pseudoTensors = null, Distributed.DataParallel? parallel = null)
     {
         using var scope = new DisposeScope();
         optimizer.ZeroGrad();
-        var loss = Loss(net, o, batch, images, targets, weights);
-        if (pseudo is not null) loss = loss + Loss(net, o, pseudo, pseudoTensors!.Images, pseudoTensors.Targets, pseudoTensors.Weights) * o.PseudoWeight;
-        double value = loss.Item();
-        if (!double.IsFinite(value)) return (value, true);
-        loss.Backward();
+        if (parallel is not null) parallel.BroadcastBuffers(net);   // BatchNorm running statistics follow rank 0's (DDP's broadcast_buffers)
+        // data-parallel: this rank's mean loss weighted by its share of the batch, so that the ranks' gradients sum to the batch's
+        Tensor? loss = null;
+        if (batch.Count > 0) loss = Share(Loss(net, o, batch, images, targets, weights), batch);
+        if (pseudo is not null && pseudo.Count > 0)
+        {
+            var p = Share(Loss(net, o, pseudo, pseudoTensors!.Images, pseudoTensors.Targets, pseudoTensors.Weights), pseudo) * o.PseudoWeight;
+            loss = loss is null ? p : loss + p;
+        }
+        double value = loss?.Item() ?? 0;
+        if (!double.IsFinite(value) && parallel is null) return (value, true);
+        loss?.Backward();
+        parallel?.AllReduceGradients(optimizer.Parameters);      // every rank takes the same step (a rank with no share adds zeros)
         optimizer.Step();
         using (Torch.NoGrad())
             foreach (var p in optimizer.Parameters)
                 if (!double.IsFinite(p.Sum().Item())) return (value, false); // an update overflowed: stop before it is saved
         return (value, true);
     }
+
+    private static Tensor Share(Tensor loss, TrainingBatch batch) => batch.Count == batch.GlobalCount ? loss : loss * ((double)batch.Count / batch.GlobalCount);
 
     // the batch's loss (its own forward pass, so BatchNorm sees each domain's statistics apart, as CC-SSL's two passes do)
     private static Tensor Loss(Module net, TrainingOptions o, TrainingBatch batch, Tensor images, Tensor targets, Tensor weights)

@@ -64,6 +64,12 @@ public sealed record TrainingOptions
     /// <summary>Decoded-image cache of the loader, in MiB.</summary>
     public int CacheMegabytes { get; init; } = 2048;
 
+    /// <summary>
+    /// BatchNorm layers stay in eval mode while training (their running statistics fixed, their affine weights trained):
+    /// MMPose's <c>norm_eval</c>, for fine-tuning with small batches. Written into config.json only when on.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool NormEval { get; init; }
+
     /// <summary>Stop after this many epochs of this invocation (the run stays resumable; tests and time-boxed runs use it).</summary>
     [JsonIgnore] public int? StopAfterEpochs { get; init; }
 

@@ -1,0 +1,136 @@
+using System.Diagnostics;
+using PoseLive.Tests.TestSupport;
+using PoseLive.Training.Checkpoints;
+
+namespace PoseLive.Tests.Training;
+
+/// <summary>
+/// Data-parallel training over libtorch's own c10d/Gloo on loopback, through the CLI as users launch it: two and three
+/// local ranks (`--nproc`) end with the weights one process reaches over the same global batches; a rank killed
+/// mid-run makes the others stop with an error naming it; a 2-rank checkpoint resumes on one process.
+/// </summary>
+[Collection("libtorch")]
+public class DistributedTrainingTests
+{
+    private static string[] Tiny(string json, string output, params string[] more)
+    {
+        // BatchNorm in eval mode (--norm-eval): per-rank batch statistics would differ from one process's by design
+        var args = new List<string>
+        {
+            "train", "--net", "tiny", "--train", json, "--out", output, "--input", "64x64", "--batch", "6", "--schedule", "constant",
+            "--augment", "standard", "--norm-eval", "--workers", "1",
+        };
+        args.AddRange(more);
+        return [.. args];
+    }
+
+    private static Dictionary<string, float[]> Weights(string run) =>
+        PthReader.Read(Path.Combine(run, "last.pth")).Where(t => t.DType == CheckpointDType.Float32).ToDictionary(t => t.Name, t => t.ToFloats());
+
+    /// <summary>The largest difference of any tensor relative to that tensor's largest magnitude.</summary>
+    private static double RelativeDifference(Dictionary<string, float[]> a, Dictionary<string, float[]> b)
+    {
+        Assert.Equal(a.Keys.Order(), b.Keys.Order());
+        double worst = 0;
+        foreach (var (name, x) in a)
+        {
+            var y = b[name];
+            double scale = Math.Max(1e-12, x.Max(v => Math.Abs((double)v)));
+            for (int i = 0; i < x.Length; i++) worst = Math.Max(worst, Math.Abs(x[i] - y[i]) / scale);
+        }
+        return worst;
+    }
+
+    [Fact]
+    public void Two_and_three_ranks_reach_the_single_process_weights()
+    {
+        using var dir = new TestData.TempDir();
+        var json = SyntheticPoseData.WriteStills(dir.Path, 18, 96, 96);       // 3 steps of 6 per epoch
+        var (code, output, error) = CliRunner.Run(Tiny(json, dir.File("one"), "--epochs", "2", "--threads", "1"));
+        Assert.True(code == 0, error);
+        var single = Weights(dir.File("one"));
+        var (initCode, _, initError) = CliRunner.Run(Tiny(json, dir.File("zero"), "--epochs", "1", "--lr", "1e-12", "--threads", "1"));
+        Assert.True(initCode == 0, initError);
+        Assert.True(RelativeDifference(single, Weights(dir.File("zero"))) > 1e-2, "training moved the weights");   // so agreement below means something
+
+        foreach (var ranks in new[] { "2", "3" })
+        {
+            var run = dir.File($"ranks{ranks}");
+            (code, output, error) = CliRunner.Run(Tiny(json, run, "--epochs", "2", "--nproc", ranks));
+            Assert.True(code == 0, $"{ranks} ranks: {error}");
+            Assert.Contains($"rank 0 of {ranks}", output);
+            Assert.Contains("epoch 2/2: loss", output);
+            double difference = RelativeDifference(single, Weights(run));
+            Assert.True(difference <= 1e-5, $"{ranks} ranks: weights differ by {difference:E2} relative");
+        }
+    }
+
+    [Fact]
+    public void A_checkpoint_of_two_ranks_resumes_on_one_process()
+    {
+        using var dir = new TestData.TempDir();
+        var json = SyntheticPoseData.WriteStills(dir.Path, 12, 96, 96);
+        var (code, _, error) = CliRunner.Run(Tiny(json, dir.File("one"), "--epochs", "3", "--threads", "1"));
+        Assert.True(code == 0, error);
+        var run = dir.File("two");
+        (code, _, error) = CliRunner.Run(Tiny(json, run, "--epochs", "2", "--nproc", "2"));
+        Assert.True(code == 0, error);
+        var (resumed, output, resumeError) = CliRunner.Run(Tiny(json, run, "--epochs", "3", "--threads", "1", "--resume"));
+        Assert.True(resumed == 0, resumeError);
+        Assert.Contains("epoch 3/3: loss", output);
+        double difference = RelativeDifference(Weights(dir.File("one")), Weights(run));
+        Assert.True(difference <= 1e-5, $"weights differ by {difference:E2} relative");
+    }
+
+    [Fact]
+    public void A_rank_killed_mid_run_stops_the_others_with_its_number()
+    {
+        using var dir = new TestData.TempDir();
+        var json = SyntheticPoseData.WriteStills(dir.Path, 24, 96, 96);
+        int port = 29700 + Environment.ProcessId % 200;
+        var ranks = new List<Process>();
+        var errors = new List<System.Text.StringBuilder>();
+        var started = new ManualResetEventSlim();
+        try
+        {
+            for (int r = 0; r < 3; r++)
+            {
+                var psi = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "poselive.dll"),
+                    .. Tiny(json, dir.File("run"), "--epochs", "200", "--threads", "1", "--distributed", "env", "--dist-timeout", "20")])
+                { RedirectStandardOutput = true, RedirectStandardError = true };
+                psi.Environment["MASTER_ADDR"] = "127.0.0.1";
+                psi.Environment["MASTER_PORT"] = port.ToString();
+                psi.Environment["WORLD_SIZE"] = "3";
+                psi.Environment["RANK"] = r.ToString();
+                psi.Environment["POSELIVE_DIST_INTERFACE"] = "lo";
+                var p = Process.Start(psi)!;
+                var err = new System.Text.StringBuilder();
+                p.ErrorDataReceived += (_, e) => { if (e.Data is { } line) lock (err) err.AppendLine(line); };
+                if (r == 0) p.OutputDataReceived += (_, e) => { if (e.Data?.StartsWith("epoch 1/200") == true) started.Set(); };
+                p.BeginErrorReadLine();
+                p.BeginOutputReadLine();
+                ranks.Add(p);
+                errors.Add(err);
+            }
+            var deadline = Stopwatch.StartNew();
+            while (!started.Wait(200) && deadline.Elapsed < TimeSpan.FromSeconds(120) && !ranks.Any(p => p.HasExited)) { }
+            Assert.True(started.IsSet, "the run did not finish its first epoch: "
+                + string.Join(" | ", errors.Select((e, r) => { lock (e) return $"rank {r} exited {ranks[r].HasExited}: {e}"; })));
+            ranks[2].Kill();                                                    // SIGKILL: no goodbye
+            var clock = Stopwatch.StartNew();
+            foreach (int r in new[] { 0, 1 })
+            {
+                Assert.True(ranks[r].WaitForExit(TimeSpan.FromSeconds(60)), $"rank {r} still runs 60 s after rank 2 died");
+                ranks[r].WaitForExit();
+                Assert.Equal(1, ranks[r].ExitCode);
+                lock (errors[r]) Assert.Contains("lost rank 2", errors[r].ToString());
+            }
+            Assert.True(clock.Elapsed < TimeSpan.FromSeconds(40), $"the survivors took {clock.Elapsed.TotalSeconds:F0} s (timeout 20 s)");
+            Assert.True(File.Exists(dir.File("run/last.pth")));                 // rank 0's epoch-1 checkpoint stays
+        }
+        finally
+        {
+            foreach (var p in ranks) { if (!p.HasExited) p.Kill(); p.Dispose(); }
+        }
+    }
+}
