@@ -33,6 +33,7 @@ internal static class Program
                                         args.Length > 3 ? double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 15,
                                         args.Length > 4 ? args[4] : Path.Combine("out", "bench-live", "live.json"),
                                         args.Length > 5 ? args[5] : "1,2,3,4,5,6,7,8,none").GetAwaiter().GetResult(),
+                "allreduce" => AllReduceRatio.Run(args.Length > 2 ? args[2] : "lpn50,hrnet_w32", args.Length > 3 ? int.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 21),
                 "pipeline" => PipelineRatio.Run(args.Length > 2 ? args[2] : FindMedia("vtest.avi"), 795).GetAwaiter().GetResult(),
                 _ => Usage(),
             };
@@ -43,7 +44,7 @@ internal static class Program
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: PoseLive.Bench ratio decode [FILE] | ratio ort-overhead | ratio models | ratio pipeline [VTEST] | ratio live [VTEST [SECONDS [REPORT.json [CAPS e.g. 1,4,none]]]] | ratio render [VTEST] | ratio warp [VTEST] | ratio train [lpn50|hrnet_w32] [BATCH] [STEPS] | ratio train-data [DATASET.json [IMAGES [NET [BATCH]]]] | ratio synth [COUNT [NET]] | ratio ccssl [WORK [reduced|full|smoke|cached RUN SOURCE.json]] | ratio finetune RUN TUNED [ORIGINAL] | BenchmarkDotNet arguments");
+        Console.Error.WriteLine("usage: PoseLive.Bench ratio decode [FILE] | ratio ort-overhead | ratio models | ratio pipeline [VTEST] | ratio live [VTEST [SECONDS [REPORT.json [CAPS e.g. 1,4,none]]]] | ratio render [VTEST] | ratio warp [VTEST] | ratio train [lpn50|hrnet_w32] [BATCH] [STEPS] | ratio train-data [DATASET.json [IMAGES [NET [BATCH]]]] | ratio synth [COUNT [NET]] | ratio ccssl [WORK [reduced|full|smoke|cached RUN SOURCE.json]] | ratio finetune RUN TUNED [ORIGINAL] | ratio allreduce [NETS [STEPS]] | BenchmarkDotNet arguments");
         return 2;
     }
 

@@ -145,3 +145,24 @@ PL_API int pl_dist_allreduce_grads(const GroupPtr *g, T *const *params, int n, i
     }
   });
 }
+
+// Copies `root`'s values of every tensor into every rank's, as one flattened broadcast (BatchNorm buffers before each
+// step: hundreds of small tensors cost one collective, not one each).
+PL_API int pl_dist_broadcast_coalesced(const GroupPtr *g, T *const *tensors, int n, int root, int64_t timeout_ms) {
+  return guard([&] {
+    if (n == 0) return;
+    std::vector<at::Tensor> views;
+    for (int i = 0; i < n; i++) views.push_back(tensors[i]->reshape({-1}).to(at::kDouble));   // exact for float32/64 and counters < 2^53
+    std::vector<at::Tensor> flat{at::cat(views)};
+    c10d::BroadcastOptions o;
+    o.rootRank = root;
+    o.timeout = ms(timeout_ms);
+    finish((*g)->broadcast(flat, o), timeout_ms);
+    int64_t offset = 0;
+    for (int i = 0; i < n; i++) {
+      auto &t = *tensors[i];
+      t.copy_(flat[0].narrow(0, offset, t.numel()).view(t.sizes()).to(t.scalar_type()));
+      offset += t.numel();
+    }
+  });
+}

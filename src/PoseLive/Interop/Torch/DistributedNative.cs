@@ -31,6 +31,7 @@ internal static unsafe partial class DistributedNative
     [LibraryImport(Lib)] public static partial int pl_dist_allreduce_sum(GroupHandle group, nint* tensors, int n, long timeoutMs);
     [LibraryImport(Lib)] public static partial int pl_dist_allreduce_grads(GroupHandle group, nint* parameters, int n, long bucketBytes, double scale, long timeoutMs);
     [LibraryImport(Lib)] public static partial int pl_dist_broadcast(GroupHandle group, TensorHandle tensor, int root, long timeoutMs);
+    [LibraryImport(Lib)] public static partial int pl_dist_broadcast_coalesced(GroupHandle group, nint* tensors, int n, int root, long timeoutMs);
     [LibraryImport(Lib)] public static partial int pl_dist_barrier(GroupHandle group, long timeoutMs);
 }
 
@@ -132,6 +133,10 @@ internal static unsafe class DistributedCalls
 
     public static void Broadcast(GroupHandle group, TensorHandle tensor, int root, TimeSpan timeout) =>
         TorchError.Check(DistributedNative.pl_dist_broadcast(group, tensor, root, (long)timeout.TotalMilliseconds), "broadcast");
+
+    /// <summary>Copies <paramref name="root"/>'s values of all <paramref name="tensors"/> into every rank's, as one flattened broadcast.</summary>
+    public static void BroadcastCoalesced(GroupHandle group, IReadOnlyList<TensorHandle> tensors, int root, TimeSpan timeout) =>
+        TorchError.Check(WithHandles(tensors, raw => { fixed (nint* p = raw) return DistributedNative.pl_dist_broadcast_coalesced(group, p, raw.Length, root, (long)timeout.TotalMilliseconds); }), "broadcast");
 
     public static void Barrier(GroupHandle group, TimeSpan timeout) =>
         TorchError.Check(DistributedNative.pl_dist_barrier(group, (long)timeout.TotalMilliseconds), "barrier");

@@ -67,12 +67,15 @@ public sealed class DataParallel : IDisposable
         foreach (var (_, t) in net.StateDict()) Collective(() => DistributedCalls.Broadcast(_group, t.Handle, 0, Timeout));
     }
 
-    /// <summary>Copies rank 0's buffers (BatchNorm running statistics) into every rank's, as DDP does before each forward pass.</summary>
+    /// <summary>
+    /// Copies rank 0's buffers (BatchNorm running statistics and batch counters) into every rank's, as DDP does before
+    /// each forward pass: one flattened broadcast (through float64: exact for float buffers and the counters).
+    /// </summary>
     public void BroadcastBuffers(Module net)
     {
         var parameters = net.Parameters().ToHashSet(ReferenceEqualityComparer.Instance);
-        foreach (var (_, t) in net.StateDict())
-            if (!parameters.Contains(t)) Collective(() => DistributedCalls.Broadcast(_group, t.Handle, 0, Timeout));
+        var buffers = net.StateDict().Select(p => p.Tensor).Where(t => !parameters.Contains(t)).Select(t => t.Handle).ToList();
+        Collective(() => DistributedCalls.BroadcastCoalesced(_group, buffers, 0, Timeout));
     }
 
     /// <summary>Sums the gradients of <paramref name="parameters"/> over the ranks (bucketed), times <paramref name="scale"/>.</summary>
