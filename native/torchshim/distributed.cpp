@@ -8,6 +8,7 @@
 #include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
+#include <torch/csrc/autograd/custom_function.h>
 #include <chrono>
 
 using namespace plshim;
@@ -166,3 +167,72 @@ PL_API int pl_dist_broadcast_coalesced(const GroupPtr *g, T *const *tensors, int
     }
   });
 }
+
+// ---- synchronised BatchNorm ----------------------------------------------------------------------------------------
+namespace {
+GroupPtr g_sync;                 // the group whose ranks' batches BatchNorm normalises together (null: per rank)
+int64_t g_sync_timeout = 300000;
+
+void allreduce_sync(at::Tensor &t) {
+  std::vector<at::Tensor> v{t};
+  c10d::AllreduceOptions o;
+  o.reduceOp = c10d::ReduceOp::SUM;
+  o.timeout = ms(g_sync_timeout);
+  finish(g_sync->allreduce(v, o), g_sync_timeout);
+}
+
+// y = Σ_ranks x, differentiable: the gradient of each rank's x is the sum of the ranks' gradients of y
+struct AllReduceSum : public torch::autograd::Function<AllReduceSum> {
+  static at::Tensor forward(torch::autograd::AutogradContext *, const at::Tensor &x) {
+    auto y = x.clone();
+    allreduce_sync(y);
+    return y;
+  }
+  static torch::autograd::variable_list backward(torch::autograd::AutogradContext *, torch::autograd::variable_list grads) {
+    auto g = grads[0].clone();
+    allreduce_sync(g);
+    return {g};
+  }
+};
+}  // namespace
+
+namespace plshim {
+bool sync_batch_norm_enabled() { return static_cast<bool>(g_sync); }
+
+// BatchNorm over the union of every rank's batch (channels of [N, C, ...]): per-channel sums of x and x², and the count,
+// summed over the ranks (one differentiable all-reduce, in float64), give the batch mean and biased variance; the
+// running statistics take the unbiased variance, as at::batch_norm does. A rank with an empty share takes part too.
+at::Tensor sync_batch_norm(const at::Tensor &x, const T *w, const T *b, T *mean, T *var, double momentum, double eps) {
+  int64_t c = x.size(1);
+  std::vector<int64_t> dims{0};
+  for (int64_t d = 2; d < x.dim(); d++) dims.push_back(d);
+  std::vector<int64_t> shape(x.dim(), 1);
+  shape[1] = c;
+  auto xd = x.to(at::kDouble);
+  double count = static_cast<double>(x.numel() / c);          // 0 for a rank whose share of the batch is empty
+  auto local = at::cat({xd.sum(dims), (xd * xd).sum(dims), at::full({1}, count, xd.options())});
+  auto global = AllReduceSum::apply(local);
+  auto n = global.narrow(0, 2 * c, 1);
+  auto mu = global.narrow(0, 0, c) / n;
+  auto variance = global.narrow(0, c, c) / n - mu * mu;
+  auto y = ((xd - mu.view(shape)) * (variance + eps).rsqrt().view(shape)).to(x.scalar_type());
+  if (w) y = y * w->view(shape);
+  if (b) y = y + b->view(shape);
+  if (mean && var) {
+    at::NoGradGuard no_grad;
+    double total = n.item<double>();
+    mean->mul_(1 - momentum).add_(mu.detach().to(mean->scalar_type()) * momentum);
+    var->mul_(1 - momentum).add_((variance.detach() * (total / std::max(1.0, total - 1))).to(var->scalar_type()) * momentum);
+  }
+  return y;
+}
+}  // namespace plshim
+
+// Turns synchronised BatchNorm on for this process over `g` (every BatchNorm in training mode), or off.
+PL_API int pl_dist_sync_batch_norm(const GroupPtr *g, int64_t timeout_ms) {
+  return guard([&] {
+    g_sync = *g;
+    g_sync_timeout = timeout_ms;
+  });
+}
+PL_API void pl_dist_sync_batch_norm_off() { g_sync = GroupPtr(); }

@@ -28,4 +28,9 @@ at::ScalarType dtype_of(int code);
 int code_of(at::ScalarType t);
 inline at::IntArrayRef dims(const int64_t *p, int n) { return at::IntArrayRef(p, static_cast<size_t>(n)); }
 inline c10::optional<at::Tensor> opt(const T *t) { return t ? c10::optional<at::Tensor>(*t) : c10::nullopt; }
+
+// Synchronised BatchNorm (distributed.cpp): whether pl_batch_norm's training mode uses the statistics of every rank's
+// batch, and that computation.
+bool sync_batch_norm_enabled();
+at::Tensor sync_batch_norm(const at::Tensor &x, const T *w, const T *b, T *mean, T *var, double momentum, double eps);
 }  // namespace plshim

@@ -123,6 +123,7 @@ PL_API int pl_batch_norm(const T *x, const T *w, const T *b, T *mean, T *var, in
     if (b) ob = *b;
     if (mean) om = *mean;
     if (var) ov = *var;
+    if (training != 0 && sync_batch_norm_enabled()) { *out = wrap(sync_batch_norm(*x, w, b, mean, var, momentum, eps)); return; }
     *out = wrap(at::batch_norm(*x, ow, ob, om, ov, training != 0, momentum, eps, false));
   });
 }

@@ -59,11 +59,12 @@ internal static class TrainCommand
         var models = new Option<string?>("--models") { Description = "Models folder for --export." };
         var cache = new Option<int>("--cache-mb") { Description = "Decoded-image cache (MiB).", DefaultValueFactory = _ => d.CacheMegabytes };
         var normEval = new Option<bool>("--norm-eval") { Description = "Keep BatchNorm in eval mode while training (running statistics fixed, affine weights trained): MMPose's norm_eval, for small batches." };
+        var syncBn = new Option<bool>("--sync-bn") { Description = "Data-parallel runs: BatchNorm over every rank's share of the batch together (synchronised), as one process on the whole batch; default: each rank's own share." };
         var distributed = new DistributedOptions();
         var command = new Command("train", "Train a top-down pose net (LPN, HRNet, SimpleBaseline) on a COCO keypoint dataset or annotated video; validates, checkpoints, plots, exports.")
         {
             net, train, images, val, valImages, valSplit, schema, input, codec, sigma, epochs, batch, lr, schedule, factor, warmup, cycle, optimizer, momentum, wd,
-            loss, topk, augment, workers, threads, seed, valEvery, flip, metric, output, resume, init, export, models, cache, normEval,
+            loss, topk, augment, workers, threads, seed, valEvery, flip, metric, output, resume, init, export, models, cache, normEval, syncBn,
         };
         distributed.AddTo(command);
         // asynchronous on purpose: System.CommandLine installs its Ctrl-C handler only once the action has returned its
@@ -82,7 +83,7 @@ internal static class TrainCommand
                 Loss = parse.GetRequiredValue(loss), OhkmTopK = parse.GetValue(topk), Augmentation = parse.GetRequiredValue(augment), Workers = parse.GetValue(workers),
                 Threads = parse.GetValue(threads), Seed = parse.GetValue(seed), ValidateEvery = parse.GetValue(valEvery), FlipTest = parse.GetValue(flip),
                 Metric = parse.GetValue(metric), Output = parse.GetRequiredValue(output), Init = parse.GetValue(init), Export = parse.GetValue(export),
-                ModelsDirectory = parse.GetValue(models), CacheMegabytes = parse.GetValue(cache), NormEval = parse.GetValue(normEval),
+                ModelsDirectory = parse.GetValue(models), CacheMegabytes = parse.GetValue(cache), NormEval = parse.GetValue(normEval), SyncBatchNorm = parse.GetValue(syncBn),
             };
             var stdout = parse.InvocationConfiguration.Output;
             try { Trainer.Validate(o); } // every value checked before any work starts

@@ -33,6 +33,8 @@ internal static unsafe partial class DistributedNative
     [LibraryImport(Lib)] public static partial int pl_dist_broadcast(GroupHandle group, TensorHandle tensor, int root, long timeoutMs);
     [LibraryImport(Lib)] public static partial int pl_dist_broadcast_coalesced(GroupHandle group, nint* tensors, int n, int root, long timeoutMs);
     [LibraryImport(Lib)] public static partial int pl_dist_barrier(GroupHandle group, long timeoutMs);
+    [LibraryImport(Lib)] public static partial int pl_dist_sync_batch_norm(GroupHandle group, long timeoutMs);
+    [LibraryImport(Lib)] public static partial void pl_dist_sync_batch_norm_off();
 }
 
 /// <summary>Owns a c10d store handle (an intrusive_ptr allocated by the shim).</summary>
@@ -137,6 +139,13 @@ internal static unsafe class DistributedCalls
     /// <summary>Copies <paramref name="root"/>'s values of all <paramref name="tensors"/> into every rank's, as one flattened broadcast.</summary>
     public static void BroadcastCoalesced(GroupHandle group, IReadOnlyList<TensorHandle> tensors, int root, TimeSpan timeout) =>
         TorchError.Check(WithHandles(tensors, raw => { fixed (nint* p = raw) return DistributedNative.pl_dist_broadcast_coalesced(group, p, raw.Length, root, (long)timeout.TotalMilliseconds); }), "broadcast");
+
+    /// <summary>Every BatchNorm of this process in training mode normalises over all ranks' batches (on) or its own (off).</summary>
+    public static void SyncBatchNorm(GroupHandle group, bool on, TimeSpan timeout)
+    {
+        if (on) TorchError.Check(DistributedNative.pl_dist_sync_batch_norm(group, (long)timeout.TotalMilliseconds), "sync batch norm");
+        else DistributedNative.pl_dist_sync_batch_norm_off();
+    }
 
     public static void Barrier(GroupHandle group, TimeSpan timeout) =>
         TorchError.Check(DistributedNative.pl_dist_barrier(group, (long)timeout.TotalMilliseconds), "barrier");

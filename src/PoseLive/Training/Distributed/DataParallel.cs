@@ -78,6 +78,22 @@ public sealed class DataParallel : IDisposable
         Collective(() => DistributedCalls.BroadcastCoalesced(_group, buffers, 0, Timeout));
     }
 
+    /// <summary>
+    /// Synchronised BatchNorm for this process: every BatchNorm in training mode normalises over the union of all ranks'
+    /// batches (sums of x and x² all-reduced, differentiably), so its statistics and gradients are one process's over the
+    /// global batch. Every rank must then run each forward pass, also with an empty share. Off again at <see cref="Dispose"/>.
+    /// </summary>
+    public void SynchroniseBatchNorm(bool on)
+    {
+        _syncBatchNorm = on;
+        DistributedCalls.SyncBatchNorm(_group, on, Timeout);
+    }
+
+    private bool _syncBatchNorm;
+
+    /// <summary>Whether BatchNorm is synchronised (<see cref="SynchroniseBatchNorm"/>).</summary>
+    public bool SyncBatchNorm => _syncBatchNorm;
+
     /// <summary>Sums the gradients of <paramref name="parameters"/> over the ranks (bucketed), times <paramref name="scale"/>.</summary>
     public void AllReduceGradients(IReadOnlyList<Tensor> parameters, double scale = 1) =>
         Collective(() => DistributedCalls.AllReduceGradients(_group, parameters.Select(p => p.Handle).ToList(), BucketBytes, scale, Timeout));
@@ -164,6 +180,7 @@ public sealed class DataParallel : IDisposable
     public void Dispose()
     {
         _stopping = true;
+        if (_syncBatchNorm) DistributedCalls.SyncBatchNorm(_group, false, Timeout);
         _heartbeat.Join(TimeSpan.FromSeconds(1));
         _group.Dispose();
         _store.Dispose();

@@ -94,6 +94,7 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
         }
         else if (main) IO.AtomicFile.WriteAllBytes(ConfigPath, System.Text.Encoding.UTF8.GetBytes(configJson));
         parallel?.BroadcastState(net);                          // every rank starts from rank 0's weights
+        if (parallel is not null && o.SyncBatchNorm) parallel.SynchroniseBatchNorm(true);
 
         var records = new TrainingRecords(o.Output);
         records.LoadBefore(state.Epoch);
@@ -250,13 +251,15 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
     {
         using var scope = new DisposeScope();
         optimizer.ZeroGrad();
-        if (parallel is not null) parallel.BroadcastBuffers(net);   // BatchNorm running statistics follow rank 0's (DDP's broadcast_buffers)
+        if (parallel is { SyncBatchNorm: false }) parallel.BroadcastBuffers(net);   // BatchNorm running statistics follow rank 0's (DDP's broadcast_buffers)
         // data-parallel: this rank's mean loss weighted by its share of the batch, so that the ranks' gradients sum to the batch's
         Tensor? loss = null;
         if (batch.Count > 0) loss = Share(Loss(net, o, batch, images, targets, weights), batch);
-        if (pseudo is not null && pseudo.Count > 0)
+        else if (parallel is { SyncBatchNorm: true }) loss = EmptyPass(net, images);
+        if (pseudo is not null && (pseudo.Count > 0 || parallel is { SyncBatchNorm: true }))
         {
-            var p = Share(Loss(net, o, pseudo, pseudoTensors!.Images, pseudoTensors.Targets, pseudoTensors.Weights), pseudo) * o.PseudoWeight;
+            var p = pseudo.Count > 0 ? Share(Loss(net, o, pseudo, pseudoTensors!.Images, pseudoTensors.Targets, pseudoTensors.Weights), pseudo) * o.PseudoWeight
+                : EmptyPass(net, images);
             loss = loss is null ? p : loss + p;
         }
         double value = loss?.Item() ?? 0;
@@ -268,6 +271,16 @@ public sealed partial class Trainer(TrainingOptions options, ITrainingObserver? 
             foreach (var p in optimizer.Parameters)
                 if (!double.IsFinite(p.Sum().Item())) return (value, false); // an update overflowed: stop before it is saved
         return (value, true);
+    }
+
+    /// <summary>
+    /// A rank whose share of the batch is empty, with synchronised BatchNorm: the forward pass on no images (every rank's
+    /// BatchNorm layers all-reduce together) and a zero loss whose backward takes part in the gradient sums too.
+    /// </summary>
+    private static Tensor EmptyPass(Module net, Tensor images)
+    {
+        var shape = images.Shape;
+        return net.Forward(Tensor.FromArray(Array.Empty<float>(), 0, shape[1], shape[2], shape[3])).Sum() * 0.0;
     }
 
     private static Tensor Share(Tensor loss, TrainingBatch batch) => batch.Count == batch.GlobalCount ? loss : loss * ((double)batch.Count / batch.GlobalCount);

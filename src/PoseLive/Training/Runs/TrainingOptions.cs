@@ -70,6 +70,13 @@ public sealed record TrainingOptions
     /// </summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool NormEval { get; init; }
 
+    /// <summary>
+    /// Data-parallel runs: BatchNorm normalises over every rank's share of the batch together (synchronised BatchNorm), so
+    /// N ranks train exactly as one process on the global batch; off, each rank's BatchNorm sees its own share (DDP's
+    /// default). Written into config.json only when on.
+    /// </summary>
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingDefault)] public bool SyncBatchNorm { get; init; }
+
     /// <summary>Stop after this many epochs of this invocation (the run stays resumable; tests and time-boxed runs use it).</summary>
     [JsonIgnore] public int? StopAfterEpochs { get; init; }
 
