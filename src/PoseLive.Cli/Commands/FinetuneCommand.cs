@@ -69,6 +69,8 @@ internal static class FinetuneCommand
             animal, model, teacher, valSplit, minScore, flipTolerance, temporalTolerance, noFlip, augment, stopAfterEpochs, footage, net, input, synthetic, synthCount, synthStyle, synthEpochs, epochs, roundEpochs, lambda, lr, optimizer, batch, passes, noTemporal, maxMove, decay,
             cropFactor, keepSlope, keepStart, keepMax, sigma, classes, detector, detThreshold, frameStep, threads, workers, seed, output, export, models, resume, stopAfter,
         };
+        var distributed = new DistributedOptions();
+        distributed.AddTo(command);
         // asynchronous so that System.CommandLine's Ctrl-C handler is installed; the work runs on one worker thread (libtorch's grad mode is per thread)
         command.SetAction(async (parse, cancel) =>
         {
@@ -158,7 +160,11 @@ internal static class FinetuneCommand
             }
             catch (ArgumentException e) { throw new UsageException(e.Message); }
 
-            var result = await Task.Run(() => new PeopleFinetune(o, log).Run(parse.GetValue(resume), cancel), CancellationToken.None);
+            if (distributed.Launch(parse, log, parse.InvocationConfiguration.Error) is int launched) return launched;   // --nproc N: the ranks did the work
+            using var parallel = distributed.Join(parse);
+            var rankLog = parallel is { IsMain: false } ? TextWriter.Null : log;                 // rank 0 speaks for the run
+            var result = await Task.Run(() => new PeopleFinetune(o, rankLog, parallel).Run(parse.GetValue(resume), cancel), CancellationToken.None);
+            if (parallel is { IsMain: false }) return result.Training.Interrupted && cancel.IsCancellationRequested ? PoseLiveCli.ExitFailure : PoseLiveCli.ExitOk;
             if (result.Training.Interrupted)
             {
                 log.WriteLine($"stopped; {o.Output} keeps the pseudo-labels and the checkpoint: resume with the same command and --resume");

@@ -47,9 +47,11 @@ public sealed record PeopleFinetuneResult(string Run, ModelCard? Exported, Teach
 /// (<see cref="TeacherPseudoLabeler"/>), the later frames of each clip held out; (3) the served model's ONNX graph made
 /// trainable (<see cref="ServedGraphNet"/>) and trained on the pseudo-labels by <see cref="Trainer"/> with its own heads'
 /// codec and losses (MoveNet: <see cref="Pose.Codecs.MoveNetCodec"/>), validated on the held-out frames; (4) exported
-/// next to the original as the same graph with the trained weights. Interrupted, it resumes with --resume.
+/// next to the original as the same graph with the trained weights. Interrupted, it resumes with --resume. With a
+/// <see cref="Distributed.DataParallel"/>, rank 0 does phases 1, 2 and 4 while the other ranks wait for its labels, and
+/// every rank trains its share of each batch (<see cref="Trainer"/>).
 /// </summary>
-public sealed class PeopleFinetune(PeopleFinetuneOptions options, TextWriter log)
+public sealed class PeopleFinetune(PeopleFinetuneOptions options, TextWriter log, Distributed.DataParallel? parallel = null)
 {
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
@@ -72,15 +74,16 @@ public sealed class PeopleFinetune(PeopleFinetuneOptions options, TextWriter log
         var trainPath = Path.Combine(o.Output, "pseudo", "train.json");
         var validationPath = Path.Combine(o.Output, "pseudo", "val.json");
         var labelsPath = Path.Combine(o.Output, "pseudo", "stats.json");
-        if (!resume && File.Exists(footagePath))
+        bool main = parallel?.IsMain ?? true;
+        if (main && !resume && File.Exists(footagePath))
             throw new IOException($"{o.Output}: already holds a fine-tuning run; add --resume to continue it, or choose another --out");
         if (resume && !File.Exists(footagePath)) throw new FileNotFoundException($"{o.Output}: nothing to resume (no footage.json)", footagePath);
         if (!resume) FootageCrops.Clips(o.Footage); // a missing file or an empty folder fails before any work
-        RequireWritable(o.Output);
+        if (main) RequireWritable(o.Output);
 
-        // 1. footage
+        // 1. footage (rank 0; the others wait below for its labels, as long as it takes)
         FootageReport footage;
-        if (resume) footage = FootageReport.Load(footagePath);
+        if (resume || !main) footage = main ? FootageReport.Load(footagePath) : null!;
         else
         {
             log.WriteLine($"[1/4] footage: detecting people in {string.Join(", ", o.Footage)}");
@@ -94,7 +97,8 @@ public sealed class PeopleFinetune(PeopleFinetuneOptions options, TextWriter log
 
         // 2. teacher pseudo-labels
         TeacherLabelStats stats;
-        if (resume && File.Exists(labelsPath)) stats = System.Text.Json.JsonSerializer.Deserialize<TeacherLabelStats>(File.ReadAllBytes(labelsPath))!;
+        if (!main) stats = null!;
+        else if (resume && File.Exists(labelsPath)) stats = System.Text.Json.JsonSerializer.Deserialize<TeacherLabelStats>(File.ReadAllBytes(labelsPath))!;
         else
         {
             log.WriteLine($"[2/4] pseudo-labels from {teacherCard.Name}{(o.Teacher == "self" ? " (self-training)" : "")}: flip check {(o.Labels.Flip ? "on" : "off")}, temporal check {(o.Labels.Temporal ? "on" : "off")}, last {o.Labels.HoldOut:P0} of each clip held out");
@@ -111,7 +115,12 @@ public sealed class PeopleFinetune(PeopleFinetuneOptions options, TextWriter log
             log.WriteLine("  " + stats);
             if (stats.TrainInstances == 0) throw new FootageException($"{string.Join(", ", footage.Clips.Take(3))}: the teacher kept no keypoint to train on ({stats})");
         }
-        footage.Save(footagePath); // last: a run with footage.json has its labels
+        if (main) footage.Save(footagePath); // last: a run with footage.json has its labels
+        if (parallel is not null)
+        {
+            parallel.Barrier(TimeSpan.FromDays(1));               // rank 0's labels are on disk (a rank lost meanwhile is still named)
+            if (!main) (footage, stats) = (FootageReport.Load(footagePath), System.Text.Json.JsonSerializer.Deserialize<TeacherLabelStats>(File.ReadAllBytes(labelsPath))!);
+        }
 
         // 3. training
         var training = new TrainingOptions
@@ -122,11 +131,11 @@ public sealed class PeopleFinetune(PeopleFinetuneOptions options, TextWriter log
             Output = Path.Combine(o.Output, "train"), StopAfterEpochs = o.StopAfterEpochs,
         };
         Trainer.Validate(training);
-        double before = BaselineAp(training, validationPath);
+        double before = main ? BaselineAp(training, validationPath) : double.NaN;
         log.WriteLine(string.Format(Inv, "[3/4] fine-tuning {0} ({1}x{2}): {3} epochs, {4} lr {5:G3}, batch {6}, {7} augmentation; held-out AP before: {8:F4}",
             card.Name, card.Input.Height, card.Input.Width, o.Epochs, o.Optimizer, o.LearningRate, o.Batch, o.Augmentation, before));
-        var summary = new Trainer(training, new FinetuneEpochLog(log, o.Epochs, "ap")).Run(resume && File.Exists(Path.Combine(training.Output, "last.pth")), cancel);
-        if (summary.Interrupted) return new PeopleFinetuneResult(o.Output, null, stats, before, summary.BestMetric, summary, footage, clock.Elapsed);
+        var summary = new Trainer(training, new FinetuneEpochLog(log, o.Epochs, "ap"), parallel).Run(resume && File.Exists(Path.Combine(training.Output, "last.pth")), cancel);
+        if (summary.Interrupted || !main) return new PeopleFinetuneResult(o.Output, null, stats, before, summary.BestMetric, summary, footage, clock.Elapsed);
 
         // 4. export
         var name = o.Export ?? $"{card.Name}-finetuned";

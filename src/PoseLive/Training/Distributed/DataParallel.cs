@@ -108,6 +108,9 @@ public sealed class DataParallel : IDisposable
 
     public void Barrier() => Collective(() => DistributedCalls.Barrier(_group, Timeout));
 
+    /// <summary>A barrier that waits up to <paramref name="timeout"/> (while rank 0 alone does a long phase, e.g. labelling footage).</summary>
+    public void Barrier(TimeSpan timeout) => Collective(() => DistributedCalls.Barrier(_group, timeout));
+
     private void Collective(Action call)
     {
         try { call(); }

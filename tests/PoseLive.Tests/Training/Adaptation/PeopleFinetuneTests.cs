@@ -95,6 +95,28 @@ public class PeopleFinetuneTests
     }
 
     [Fact]
+    public void Finetune_runs_data_parallel_with_rank_0_labelling_and_writing()
+    {
+        using var dir = new TestData.TempDir();
+        var models = Models(dir);
+        var clip = Clip(dir, 30);
+        string[] Args(string run, string export) =>
+            ["finetune", "--footage", clip, "--model", "movenet-lightning", "--epochs", "1", "--batch", "16", "--models", models, "--out", run, "--export", export];
+        var (code, output, error) = CliRunner.Run([.. Args(dir.File("one"), "ft-one"), "--threads", "1"]);
+        Assert.True(code == 0, output + error);
+        var (ranks, parallelOutput, parallelError) = CliRunner.Run([.. Args(dir.File("two"), "ft-two"), "--nproc", "2"]);
+        Assert.True(ranks == 0, parallelOutput + parallelError);
+        Assert.Contains("[2/4] pseudo-labels from movenet-thunder", parallelOutput);             // rank 0 labelled, once
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(parallelOutput, @"\[4/4\] export"));
+        Assert.True(File.Exists(Path.Combine(models, "ft-two.card.json")));
+        // the same labels, and the same first epoch up to the rounding Adam magnifies (its first step is ±lr per weight)
+        Assert.Equal(File.ReadAllBytes(dir.File("one/pseudo/train.json")), File.ReadAllBytes(dir.File("two/pseudo/train.json")));
+        static double Loss(string text) => double.Parse(System.Text.RegularExpressions.Regex.Match(text, @"epoch 1/1: loss ([0-9.]+)").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+        double single = Loss(output), data = Loss(parallelOutput);
+        Assert.True(Math.Abs(single - data) <= 1e-2 * single, $"epoch loss {single} alone, {data} on two ranks");
+    }
+
+    [Fact]
     public void Footage_without_people_fails_naming_the_file_and_the_frames_searched()
     {
         using var dir = new TestData.TempDir();
