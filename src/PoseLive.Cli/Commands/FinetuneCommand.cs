@@ -116,7 +116,11 @@ internal static class FinetuneCommand
             }
             catch (ArgumentException e) { throw new UsageException(e.Message); }
 
-            var result = await Task.Run(() => new AnimalFinetune(o, log).Run(parse.GetValue(resume), cancel), CancellationToken.None);
+            if (distributed.Launch(parse, log, parse.InvocationConfiguration.Error) is int launched) return launched;   // --nproc N: the ranks did the work
+            using var parallel = distributed.Join(parse);
+            var rankLog = parallel is { IsMain: false } ? TextWriter.Null : log;                 // rank 0 speaks for the run
+            var result = await Task.Run(() => new AnimalFinetune(o, rankLog, parallel).Run(parse.GetValue(resume), cancel), CancellationToken.None);
+            if (parallel is { IsMain: false }) return result.Adaptation.Interrupted && cancel.IsCancellationRequested ? PoseLiveCli.ExitFailure : PoseLiveCli.ExitOk;
             if (result.Adaptation.Interrupted)
             {
                 log.WriteLine($"stopped; {o.Ccssl.Output} keeps the checkpoint and the finished rounds: resume with the same command and --resume");

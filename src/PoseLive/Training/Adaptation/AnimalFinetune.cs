@@ -39,9 +39,16 @@ public sealed record AnimalFinetuneResult(string Run, ModelCard? Exported, Ccssl
 /// cached in the models folder with a card saying how it was made, else rendered and trained now; (2) the footage cut into
 /// tracked animal crops by the served detector; (3) the CC-SSL rounds (<see cref="CcsslAdapter"/>); (4) the adapted model
 /// exported as a served horse model. Each phase reports to <c>log</c>; a run interrupted anywhere resumes with --resume.
+/// With a <see cref="Distributed.DataParallel"/>, rank 0 renders, searches the footage, pseudo-labels and exports while
+/// the other ranks wait for its files, and every rank trains its share of each batch.
 /// </summary>
-public sealed class AnimalFinetune(AnimalFinetuneOptions options, TextWriter log)
+public sealed class AnimalFinetune(AnimalFinetuneOptions options, TextWriter log, Distributed.DataParallel? parallel = null)
 {
+    private bool Main => parallel?.IsMain ?? true;
+
+    /// <summary>The other ranks wait here for rank 0's files (as long as its phase takes; a rank lost meanwhile is named).</summary>
+    private void WaitForRankZero() => parallel?.Barrier(TimeSpan.FromDays(1));
+
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     public AnimalFinetuneOptions Options { get; } = options;
@@ -58,7 +65,7 @@ public sealed class AnimalFinetune(AnimalFinetuneOptions options, TextWriter log
             throw new ArgumentException($"--animal {o.Animal}: only horse has a synthetic model (and the quadruped18 schema) so far");
         if (o.FrameStep < 1) throw new ArgumentException("--frame-step must be at least 1");
         var footageSaved = Path.Combine(c.Output, "footage.json");
-        if (!resume && File.Exists(Path.Combine(c.Output, "rounds.jsonl")))
+        if (Main && !resume && File.Exists(Path.Combine(c.Output, "rounds.jsonl")))
             throw new IOException($"{c.Output}: already holds an adaptation run; add --resume to continue it, or choose another --out");
         if (resume && !File.Exists(footageSaved)) throw new FileNotFoundException($"{c.Output}: nothing to resume (no footage.json)", footageSaved);
         if (!resume) FootageCrops.Clips(o.Footage); // a missing file or a folder without videos/images fails before any work
@@ -79,6 +86,7 @@ public sealed class AnimalFinetune(AnimalFinetuneOptions options, TextWriter log
         // 2. the footage
         FootageReport footage;
         if (File.Exists(footageSaved) && resume) footage = FootageReport.Load(footageSaved);
+        else if (!Main) { WaitForRankZero(); footage = FootageReport.Load(footageSaved); }
         else
         {
             log.WriteLine($"[2/4] footage: detecting {string.Join(", ", o.Classes)} in {string.Join(", ", o.Footage)}");
@@ -89,6 +97,7 @@ public sealed class AnimalFinetune(AnimalFinetuneOptions options, TextWriter log
             footage.Save(footageSaved);
             log.WriteLine(string.Format(Inv, "  {0} crops ({1} tracks) in {2} frames of {3} clips ({4:F0} s){5}", footage.Crops.Count, footage.Crops.Select(x => x.Track).Distinct().Count(),
                 footage.Frames, footage.Clips.Count, sw.Elapsed.TotalSeconds, footage.Skipped.Count > 0 ? $"; skipped {footage.Skipped.Count}: {string.Join("; ", footage.Skipped)}" : ""));
+            WaitForRankZero();
         }
 
         // 3. CC-SSL rounds
@@ -105,8 +114,8 @@ public sealed class AnimalFinetune(AnimalFinetuneOptions options, TextWriter log
                 if (shown.Elapsed.TotalSeconds < 10 || done == total) return; // the round's own line closes it
                 shown.Restart();
                 log.WriteLine($"  pseudo-labelling {done}/{total}");
-            }).Run(resume && File.Exists(Path.Combine(c.Output, "rounds.jsonl")), cancel);
-        if (summary.Interrupted) return new AnimalFinetuneResult(c.Output, null, summary, footage, synthetic, clock.Elapsed);
+            }, parallel: parallel).Run(resume && File.Exists(Path.Combine(c.Output, "rounds.jsonl")), cancel);
+        if (summary.Interrupted || !Main) return new AnimalFinetuneResult(c.Output, null, summary, footage, synthetic, clock.Elapsed);
 
         // 4. export
         var name = o.Export ?? $"{c.Net}-horse-ccssl";
@@ -132,6 +141,7 @@ public sealed class AnimalFinetune(AnimalFinetuneOptions options, TextWriter log
             return (o.Synthetic ?? config.Train, Path.Combine(t.Run, t.Checkpoint));
         }
         string data = o.Synthetic ?? Path.Combine(o.ModelsDirectory, "synthetic", $"horse-{o.SyntheticStyle.ToString().ToLowerInvariant()}-{o.SyntheticCount}", SynthGenerator.AnnotationsName);
+        if (!Main) return SyntheticModelOfRankZero(run, data, cancel);
         int count = o.Synthetic is null ? o.SyntheticCount : KnownCount(data);
         double imagesPerSecond = MeasureTraining(c);
         double render = o.Synthetic is null ? o.SyntheticCount / (o.SyntheticStyle == SynthStyle.Photo ? 24.0 : 38.0) : 0;
@@ -147,18 +157,38 @@ public sealed class AnimalFinetune(AnimalFinetuneOptions options, TextWriter log
                 .Run(p => { if (p.Done % Math.Max(1, p.Total / 10) == 0) log.WriteLine(string.Format(Inv, "  synth {0}/{1} ({2:F1} images/s)", p.Done, p.Total, p.ImagesPerSecond)); }, cancel: cancel);
         }
         else if (!File.Exists(data)) throw new FileNotFoundException($"{o.Synthetic}: no synthetic dataset there", o.Synthetic);
-        var options = new TrainingOptions
+        WaitForRankZero();                                      // the set is rendered: every rank trains on it
+        var options = SyntheticTraining(run, data);
+        var summary = new Trainer(options, new FinetuneEpochLog(log, options.Epochs, "pck"), parallel).Run(File.Exists(Path.Combine(run, "last.pth")), cancel);
+        if (summary.Interrupted) throw new OperationCanceledException();
+        var exported = RunExporter.Export(run, name, o.ModelsDirectory, string.Format(Inv, "{0} {1}x{2} trained by poselive finetune on {3} synthetic horses ({4}) for {5} epochs with CC-SSL's strong augmentation; held-out synthetic PCK@0.05 {6:F3}",
+            c.Net, c.InputHeight, c.InputWidth, count, o.Synthetic is null ? o.SyntheticStyle.ToString().ToLowerInvariant() + " style" : data, o.SyntheticEpochs, summary.BestMetric));
+        log.WriteLine($"  cached as {exported.Name}");
+        WaitForRankZero();                                      // the model is cached
+        return (data, RunExporter.CheckpointOf(run));
+    }
+
+    /// <summary>A rank other than 0 while no synthetic model is cached: it waits for rank 0's set, trains its share, waits for the export.</summary>
+    private (string Synthetic, string Init) SyntheticModelOfRankZero(string run, string data, CancellationToken cancel)
+    {
+        WaitForRankZero();
+        var options = SyntheticTraining(run, data);
+        var summary = new Trainer(options, null, parallel).Run(File.Exists(Path.Combine(run, "last.pth")), cancel);
+        if (summary.Interrupted) throw new OperationCanceledException();
+        WaitForRankZero();
+        return (data, RunExporter.CheckpointOf(run));
+    }
+
+    private TrainingOptions SyntheticTraining(string run, string data)
+    {
+        var o = Options;
+        var c = o.Ccssl;
+        return new TrainingOptions
         {
             Train = data, ValidationSplit = 0.05, Schema = Pose.KeypointSchema.Quadruped18.Name, Net = c.Net, InputWidth = c.InputWidth, InputHeight = c.InputHeight, Sigma = c.Sigma,
             Epochs = o.SyntheticEpochs, Batch = Math.Max(c.Batch, 16), LearningRate = o.SyntheticLearningRate, Optimizer = "adam", Schedule = "constant", Augmentation = "ccssl",
             Workers = c.Workers, Threads = c.Threads, Seed = c.Seed, Metric = "pck", Output = run, CacheMegabytes = c.CacheMegabytes,
         };
-        var summary = new Trainer(options, new FinetuneEpochLog(log, options.Epochs, "pck")).Run(File.Exists(Path.Combine(run, "last.pth")), cancel);
-        if (summary.Interrupted) throw new OperationCanceledException();
-        var exported = RunExporter.Export(run, name, o.ModelsDirectory, string.Format(Inv, "{0} {1}x{2} trained by poselive finetune on {3} synthetic horses ({4}) for {5} epochs with CC-SSL's strong augmentation; held-out synthetic PCK@0.05 {6:F3}",
-            c.Net, c.InputHeight, c.InputWidth, count, o.Synthetic is null ? o.SyntheticStyle.ToString().ToLowerInvariant() + " style" : data, o.SyntheticEpochs, summary.BestMetric));
-        log.WriteLine($"  cached as {exported.Name}");
-        return (data, RunExporter.CheckpointOf(run));
     }
 
     private static int KnownCount(string json) => File.Exists(json) ? Data.KeypointDataset.Load(json).Instances.Count : 0;

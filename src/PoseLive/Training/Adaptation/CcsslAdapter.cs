@@ -14,10 +14,11 @@ public sealed record CcsslSummary(IReadOnlyList<PseudoLabelStats> Rounds, Traini
 /// (<see cref="PseudoLabelRound"/>, keeping the schedule's share), then <see cref="Trainer"/> trains on the synthetic set and
 /// the pseudo-labels together (loss = MSE(synthetic) + λ·MSE(pseudo)) until the next round. The run folder holds the
 /// checkpoints, each round's pseudo-labels (pseudo/round-N.json, written before the round trains) and rounds.jsonl, so an
-/// interrupted run resumes where it stopped, with the same labels.
+/// interrupted run resumes where it stopped, with the same labels. With a <see cref="Distributed.DataParallel"/>, rank 0
+/// pseudo-labels each round while the other ranks wait for its file, and every rank trains its share of each batch.
 /// </summary>
 public sealed class CcsslAdapter(CcsslOptions options, ITrainingObserver? observer = null, Action<PseudoLabelStats>? roundLabelled = null,
-    Action<int, int>? labelProgress = null, PseudoLabelRound.TruthOf? truth = null)
+    Action<int, int>? labelProgress = null, PseudoLabelRound.TruthOf? truth = null, Distributed.DataParallel? parallel = null)
 {
     public CcsslOptions Options { get; } = options.Validate();
     public string LastPath => Path.Combine(Options.Output, "last.pth");
@@ -27,7 +28,8 @@ public sealed class CcsslAdapter(CcsslOptions options, ITrainingObserver? observ
     public CcsslSummary Run(bool resume, CancellationToken cancel = default)
     {
         var o = Options;
-        if (!resume && (File.Exists(LastPath) || File.Exists(RoundsPath)))
+        bool main = parallel?.IsMain ?? true;
+        if (main && !resume && (File.Exists(LastPath) || File.Exists(RoundsPath)))
             throw new IOException($"{o.Output}: already holds an adaptation run; add --resume to continue it, or choose another --out");
         if (resume && !File.Exists(RoundsPath)) throw new FileNotFoundException($"{o.Output}: nothing to resume (no rounds.jsonl)", RoundsPath);
         Directory.CreateDirectory(Path.Combine(o.Output, "pseudo"));
@@ -43,7 +45,12 @@ public sealed class CcsslAdapter(CcsslOptions options, ITrainingObserver? observ
         {
             int start = round * o.RoundEpochs, end = Math.Min(o.Epochs, start + o.RoundEpochs);
             var pseudo = PseudoPath(round);
-            if (!File.Exists(pseudo))
+            if (!main)
+            {
+                parallel!.Barrier(TimeSpan.FromDays(1));               // rank 0 labels the round (as long as it takes)
+                rounds = ReadRounds(RoundsPath);
+            }
+            else if (!File.Exists(pseudo))
             {
                 Torch.Threads = o.Threads;
                 Torch.ManualSeed(o.Seed); // round 0 without pretraining labels with the same random net the trainer then starts from
@@ -60,7 +67,8 @@ public sealed class CcsslAdapter(CcsslOptions options, ITrainingObserver? observ
                 IO.AtomicFile.WriteAllBytes(RoundsPath, System.Text.Encoding.UTF8.GetBytes(string.Concat(rounds.Select(r => JsonSerializer.Serialize(r) + "\n"))));
                 roundLabelled?.Invoke(stats);
             }
-            var trainer = new Trainer(TrainingOptionsFor(o, end, pseudo, round == o.Rounds - 1 ? o.Export : null, initialise: !File.Exists(LastPath)), observer);
+            if (main) parallel?.Barrier(TimeSpan.FromDays(1));             // the round's labels are on disk for every rank
+            var trainer = new Trainer(TrainingOptionsFor(o, end, pseudo, round == o.Rounds - 1 ? o.Export : null, initialise: !File.Exists(LastPath)), observer, parallel);
             training = trainer.Run(resume: File.Exists(LastPath), cancel);
             if (training.Interrupted) return new CcsslSummary(rounds, training, true);
             roundsThisRun++;

@@ -16,6 +16,28 @@ public class FinetuneCommandTests(FinetuneFixture data) : IClassFixture<Finetune
     ];
 
     [Fact]
+    public void Finetune_runs_data_parallel_from_rendering_the_synthetic_model_to_the_export()
+    {
+        using var dir = new TestData.TempDir();
+        var models = dir.File("models");                         // its own: no cached synthetic model, so the ranks train one
+        Directory.CreateDirectory(models);
+        foreach (var file in new[] { "centernet.card.json", "centernet.onnx" }) File.CreateSymbolicLink(Path.Combine(models, file), Path.Combine(data.Models, file));
+        var run = dir.File("run");
+        var args = Args(run, "--export", "horse-ddp", "--nproc", "2").Select(a => a == data.Models ? models : a).ToList();
+        int t = args.IndexOf("--threads");
+        args.RemoveRange(t, 2);                                    // --nproc shares the cores out
+        var (code, output, error) = CliRunner.Run([.. args]);
+        Assert.True(code == 0, output + error);
+        Assert.Contains("cached as horse-synth-tiny-32x32", output);           // trained by both ranks, exported by rank 0
+        Assert.Single(System.Text.RegularExpressions.Regex.Matches(output, @"\[2/4\] footage"));
+        Assert.Contains("round 2 of 2", output);
+        var rounds = CcsslAdapter.ReadRounds(Path.Combine(run, "rounds.jsonl"));
+        Assert.Equal([0, 1], rounds.Select(r => r.Round));
+        Assert.True(File.Exists(Path.Combine(run, "pseudo", "round-1.json")));
+        Assert.Equal("quadruped18", PoseLive.Models.ModelCard.Load(Path.Combine(models, "horse-ddp.card.json")).KeypointSchema);
+    }
+
+    [Fact]
     public void Finetune_makes_a_served_horse_model_that_annotate_uses_and_an_interrupted_run_resumes()
     {
         using var dir = new TestData.TempDir();
