@@ -5,7 +5,6 @@
 #define USE_C10D_GLOO 1
 #include "shim.h"
 #include <torch/csrc/distributed/c10d/FileStore.hpp>
-#include <torch/csrc/distributed/c10d/PrefixStore.hpp>
 #include <torch/csrc/distributed/c10d/ProcessGroupGloo.hpp>
 #include <torch/csrc/distributed/c10d/TCPStore.hpp>
 #include <torch/csrc/autograd/custom_function.h>
@@ -44,30 +43,10 @@ PL_API int pl_dist_file_store(const char *path, int world_size, int64_t timeout_
     *out = new StorePtr(s);
   });
 }
-// The same store with every key under "prefix/" (one per group or run).
-PL_API int pl_dist_prefix_store(const StorePtr *store, const char *prefix, StorePtr **out) {
-  return guard([&] { *out = new StorePtr(c10::make_intrusive<c10d::PrefixStore>(std::string(prefix), *store)); });
-}
 PL_API void pl_dist_store_free(StorePtr *s) { delete s; }
-PL_API int pl_dist_store_set(const StorePtr *s, const char *key, const uint8_t *value, int64_t n) {
-  return guard([&] { (*s)->set(key, std::vector<uint8_t>(value, value + n)); });
-}
-// Copies the value of `key` (waiting up to the store's timeout for it) into `out` (capacity bytes); *n = its length.
-PL_API int pl_dist_store_get(const StorePtr *s, const char *key, uint8_t *out, int64_t capacity, int64_t *n) {
-  return guard([&] {
-    auto v = (*s)->get(key);
-    *n = static_cast<int64_t>(v.size());
-    if (*n > capacity) throw std::invalid_argument("value of " + std::string(key) + " holds " + std::to_string(*n) + " bytes");
-    std::memcpy(out, v.data(), v.size());
-  });
-}
 PL_API int pl_dist_store_add(const StorePtr *s, const char *key, int64_t by, int64_t *value) {
   return guard([&] { *value = (*s)->add(key, by); });
 }
-PL_API int pl_dist_store_check(const StorePtr *s, const char *key, int *present) {
-  return guard([&] { *present = (*s)->check({std::string(key)}) ? 1 : 0; });
-}
-
 // A Gloo process group over `store` on the loopback/hostname device (interface: "" for the host's default, e.g. "lo").
 PL_API int pl_dist_gloo_group(const StorePtr *store, int rank, int world_size, const char *interface, int64_t timeout_ms, int threads, GroupPtr **out) {
   return guard([&] {

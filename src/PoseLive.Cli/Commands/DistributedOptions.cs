@@ -48,7 +48,8 @@ internal sealed class DistributedOptions
     /// <summary>
     /// With --nproc N > 1: runs N copies of this command as ranks 0…N−1 on loopback (torchrun's variables, a free port,
     /// <c>--distributed env</c>, libtorch threads shared out unless --threads is given), prints rank 0's output and every
-    /// rank's errors, and returns the first failing rank's exit code (0 when all succeed). Null when --nproc is 1.
+    /// rank's errors, stops the others 30 s (at most --dist-timeout) after one fails, and returns the exit code of the
+    /// first to fail (0 when all succeed). Null when --nproc is 1.
     /// </summary>
     public int? Launch(ParseResult parse, TextWriter output, TextWriter error)
     {
@@ -85,8 +86,21 @@ internal sealed class DistributedOptions
                 p.BeginErrorReadLine();
                 ranks.Add(p);
             }
-            foreach (var p in ranks) p.WaitForExit();
-            return ranks.Select(p => p.ExitCode).FirstOrDefault(c => c != 0);
+            // a rank that fails gives the others a grace period to notice and name it, then they are stopped (one that fails
+            // before the rendezvous would otherwise leave them waiting for the whole --dist-timeout)
+            var grace = TimeSpan.FromSeconds(Math.Min(30, parse.GetValue(Timeout)));
+            System.Diagnostics.Stopwatch? failedAt = null;
+            int code = 0;
+            while (ranks.Any(p => !p.HasExited))
+            {
+                Thread.Sleep(100);
+                if (failedAt is null && ranks.FirstOrDefault(p => p.HasExited && p.ExitCode != 0) is { } failed)
+                    (failedAt, code) = (System.Diagnostics.Stopwatch.StartNew(), failed.ExitCode);
+                if (failedAt is not null && failedAt.Elapsed > grace)
+                    foreach (var p in ranks) if (!p.HasExited) p.Kill(entireProcessTree: true);
+            }
+            foreach (var p in ranks) p.WaitForExit();                   // the output of each is read to its end
+            return code != 0 ? code : ranks.Select(p => p.ExitCode).FirstOrDefault(c => c != 0);   // the first rank to fail says how
         }
         finally
         {

@@ -13,17 +13,9 @@ internal static unsafe partial class DistributedNative
     public static partial int pl_dist_tcp_store(string host, int port, int worldSize, int isServer, long timeoutMs, out nint store);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int pl_dist_file_store(string path, int worldSize, long timeoutMs, out nint store);
-    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int pl_dist_prefix_store(StoreHandle store, string prefix, out nint result);
     [LibraryImport(Lib)] public static partial void pl_dist_store_free(nint store);
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int pl_dist_store_set(StoreHandle store, string key, byte* value, long n);
-    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int pl_dist_store_get(StoreHandle store, string key, byte* value, long capacity, out long n);
-    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int pl_dist_store_add(StoreHandle store, string key, long by, out long value);
-    [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
-    public static partial int pl_dist_store_check(StoreHandle store, string key, out int present);
 
     [LibraryImport(Lib, StringMarshalling = StringMarshalling.Utf8)]
     public static partial int pl_dist_gloo_group(StoreHandle store, int rank, int worldSize, string networkInterface, long timeoutMs, int threads, out nint group);
@@ -70,35 +62,10 @@ internal static unsafe class DistributedCalls
         return new StoreHandle(s);
     }
 
-    public static StoreHandle Prefix(StoreHandle store, string prefix)
-    {
-        TorchError.Check(DistributedNative.pl_dist_prefix_store(store, prefix, out var s), "PrefixStore");
-        return new StoreHandle(s);
-    }
-
-    public static void Set(StoreHandle store, string key, ReadOnlySpan<byte> value)
-    {
-        fixed (byte* p = value) TorchError.Check(DistributedNative.pl_dist_store_set(store, key, p, value.Length), $"store set {key}");
-    }
-
-    public static byte[] Get(StoreHandle store, string key, int capacity = 4096)
-    {
-        var buffer = new byte[capacity];
-        long n;
-        fixed (byte* p = buffer) TorchError.Check(DistributedNative.pl_dist_store_get(store, key, p, capacity, out n), $"store get {key}");
-        return buffer[..(int)n];
-    }
-
     public static long Add(StoreHandle store, string key, long by)
     {
         TorchError.Check(DistributedNative.pl_dist_store_add(store, key, by, out var v), $"store add {key}");
         return v;
-    }
-
-    public static bool Check(StoreHandle store, string key)
-    {
-        TorchError.Check(DistributedNative.pl_dist_store_check(store, key, out var present), $"store check {key}");
-        return present != 0;
     }
 
     public static GroupHandle Gloo(StoreHandle store, int rank, int worldSize, string networkInterface, TimeSpan timeout, int threads)
