@@ -102,9 +102,9 @@ public sealed class AnimalFinetune(AnimalFinetuneOptions options, TextWriter log
 
         // 3. CC-SSL rounds
         var adaptation = c with { Synthetic = synthetic, SyntheticImages = null, Init = init, Footage = footage, Export = null, ModelsDirectory = o.ModelsDirectory };
-        log.WriteLine(string.Format(Inv, "[3/4] CC-SSL: {0} epochs, pseudo-labels every {1} ({2} rounds), λ {3}, {4} lr {5:G3}, batch {6}, {7} passes{8}", adaptation.Epochs,
+        log.WriteLine(string.Format(Inv, "[3/4] CC-SSL: {0} epochs, pseudo-labels every {1} ({2} rounds), λ {3}, {4} lr {5:G3}{9}, batch {6}, {7} passes{8}", adaptation.Epochs,
             adaptation.RoundEpochs, adaptation.Rounds, adaptation.Lambda, adaptation.Optimizer, adaptation.LearningRate, adaptation.Batch, adaptation.Labels.Passes,
-            adaptation.Labels.Temporal ? ", temporal check" : ""));
+            adaptation.Labels.Temporal ? ", temporal check" : "", adaptation.WarmupSteps > 0 ? $" (warm-up {adaptation.WarmupSteps} steps)" : ""));
         var shown = Stopwatch.StartNew();
         var summary = new CcsslAdapter(adaptation, new FinetuneEpochLog(log, adaptation.Epochs, "pck"), stats => log.WriteLine(string.Format(Inv,
                 "  round {0}: kept {1} of {2} keypoints ({3:P0}, confidence ≥ {4:F3}); the flow replaced {5} ({6:F0} s)", stats.Round + 1, stats.Kept, stats.Keypoints,

@@ -82,7 +82,7 @@ public sealed class CcsslAdapter(CcsslOptions options, ITrainingObserver? observ
     {
         Train = o.Synthetic, Images = o.SyntheticImages, Pseudo = pseudo, PseudoImages = "/", PseudoWeight = o.Lambda, Schema = KeypointSchema.Quadruped18.Name,
         Validation = o.Validation, ValidationImages = o.ValidationImages, Net = o.Net, InputWidth = o.InputWidth, InputHeight = o.InputHeight, Sigma = o.Sigma,
-        Epochs = Math.Max(1, epochs), Batch = o.Batch, LearningRate = o.LearningRate, Optimizer = o.Optimizer, Momentum = 0, WeightDecay = 0, Schedule = "constant",
+        Epochs = Math.Max(1, epochs), Batch = o.Batch, LearningRate = o.LearningRate, Optimizer = o.Optimizer, Momentum = 0, WeightDecay = 0, Schedule = "constant", WarmupSteps = o.WarmupSteps,
         Augmentation = o.Augmentation, Workers = o.Workers, Threads = o.Threads, Seed = o.Seed, ValidateEvery = o.RoundEpochs, Metric = "pck",
         Output = o.Output, Init = initialise ? o.Init : null, Export = export, ModelsDirectory = o.ModelsDirectory, CacheMegabytes = o.CacheMegabytes,
     };

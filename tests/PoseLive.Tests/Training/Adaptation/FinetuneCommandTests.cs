@@ -43,7 +43,7 @@ public class FinetuneCommandTests(FinetuneFixture data) : IClassFixture<Finetune
         using var dir = new TestData.TempDir();
         var run = dir.File("run");
         // interrupted after the first round: a checkpoint and the round's labels stay
-        var (code, output, error) = CliRunner.Run(Args(run, "--export", "horse-e2e", "--stop-after-rounds", "1"));
+        var (code, output, error) = CliRunner.Run(Args(run, "--export", "horse-e2e", "--stop-after-rounds", "1", "--warmup", "1000"));
         Assert.True(code == 1, output + error);
         Assert.Contains("resume with the same command and --resume", output);
         Assert.True(File.Exists(Path.Combine(run, "pseudo", "round-0.json")));
@@ -54,7 +54,7 @@ public class FinetuneCommandTests(FinetuneFixture data) : IClassFixture<Finetune
         Assert.Contains("synthetic horses", synthCard.Description);
         Assert.Equal("quadruped18", synthCard.KeypointSchema);
 
-        (code, output, error) = CliRunner.Run(Args(run, "--export", "horse-e2e", "--resume"));
+        (code, output, error) = CliRunner.Run(Args(run, "--export", "horse-e2e", "--resume", "--warmup", "1000"));
         Assert.True(code == 0, output + error);
         Assert.Contains("cached: horse-synth-tiny-32x32", output);
         Assert.DoesNotContain("[2/4] footage", output); // the footage found before is reused
@@ -65,6 +65,11 @@ public class FinetuneCommandTests(FinetuneFixture data) : IClassFixture<Finetune
         // each round kept the schedule's share of all keypoint confidences: 20 % at epoch 0, 22 % at epoch 1 (slope 0.02)
         Assert.Equal(Math.Round(0.20 * rounds[0].Keypoints, MidpointRounding.AwayFromZero), rounds[0].Kept);
         Assert.Equal(Math.Round(0.22 * rounds[1].Keypoints, MidpointRounding.AwayFromZero), rounds[1].Kept);
+        // the warm-up runs over the adaptation's optimiser steps, not each round's: the rate keeps rising across the resumed round
+        var rates = File.ReadLines(Path.Combine(run, "metrics.jsonl")).Select(l => JsonDocument.Parse(l).RootElement.GetProperty("lr").GetDouble()).ToArray();
+        Assert.Equal(2, rates.Length);
+        Assert.InRange(rates[0], 1e-9, 2.5e-4 * 0.5);
+        Assert.InRange(rates[1], rates[0] * 1.2, 2.5e-4 * 0.5);
         var pseudo = CocoReader.ReadGroundTruth(Path.Combine(run, "pseudo", "round-1.json"));
         Assert.Equal(rounds[1].Kept, pseudo.Annotations.Sum(a => Enumerable.Range(0, 18).Count(j => a.Keypoints[3 * j + 2] == 2)));
 
