@@ -27,8 +27,9 @@ internal static class CcsslRatio
             Console.WriteLine(string.Format(inv, "  {0,-32} PCK@0.05 {1:F3}  PCK@0.1 {2:F3}  | {3}", row.Name, row.Pck05, row.Pck10,
                 string.Join(" ", row.Pck05PerGroup.Select(g => $"{g.Key} {g.Value:F2}"))));
         foreach (var row in report.Rows.Where(r => r.Rounds.Count > 0))
-            Console.WriteLine(string.Format(inv, "  {0}: kept {1}; precision@0.05 {2}", row.Name, string.Join(" → ", row.Rounds.Select(r => r.KeptFraction.ToString("P0", inv))),
-                string.Join(" → ", row.Rounds.Select(r => (r.Precision05 ?? double.NaN).ToString("P1", inv)))));
+            Console.WriteLine(string.Format(inv, "  {0}: kept {1}; precision@0.05 {2} (all keypoints {3})", row.Name, string.Join(" → ", row.Rounds.Select(r => r.KeptFraction.ToString("P0", inv))),
+                string.Join(" → ", row.Rounds.Select(r => (r.Precision05 ?? double.NaN).ToString("P1", inv))),
+                string.Join(" → ", row.Rounds.Select(r => (r.AllPrecision05 ?? double.NaN).ToString("P1", inv)))));
         Console.WriteLine(string.Format(inv, "gap closed by CC-SSL: {0:P1} at PCK@0.05 (bar ≥ 55 %), {1:P1} at PCK@0.1; pretraining helps: {2}; {3:F0} min; report {4}",
             report.GapClosed05, report.GapClosed10, report.PretrainingHelps ? "yes" : "no", report.Seconds / 60, Path.Combine(work, "ccssl.json")));
         return 0;

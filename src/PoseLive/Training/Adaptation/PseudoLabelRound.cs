@@ -19,9 +19,13 @@ public sealed record PseudoLabelSettings
     public ulong Seed { get; init; } = 1;
 }
 
-/// <summary>What a round produced: how many keypoints it kept, from what threshold, and (when the truth is known) how many were right.</summary>
+/// <summary>
+/// What a round produced: how many keypoints it kept, from what threshold, and (when the truth is known) the share of the
+/// kept keypoints within 0.05 / 0.1 of it (<c>Precision05/10</c>) and the same share over every labelled keypoint, kept or
+/// not (<c>AllPrecision05/10</c>): the difference is what the confidence threshold selects.
+/// </summary>
 public sealed record PseudoLabelStats(int Round, int Crops, int Keypoints, int Kept, double KeptFraction, double Threshold, int FlowReplaced,
-    double? Precision05, double? Precision10, double Seconds);
+    double? Precision05, double? Precision10, double Seconds, double? AllPrecision05 = null, double? AllPrecision10 = null);
 
 /// <summary>
 /// One CC-SSL pseudo-labelling round over the footage crops (Algorithm 1): every crop is labelled by
@@ -92,7 +96,9 @@ public sealed class PseudoLabelRound(IKeypointCodec codec, KeypointSchema schema
             for (int j = 0; j < k; j++) confidences[i * k + j] = labels[i] is { } l && !l.Keypoints[j].IsMissing ? l.Confidences[j] : float.NaN;
         var kept = PseudoLabelSelector.Select(confidences, fraction, out float threshold);
 
-        int good05 = 0, good10 = 0, judged = 0, keptCount = 0;
+        var keptPrecision = new PseudoLabelPrecision();
+        var allPrecision = new PseudoLabelPrecision();
+        int keptCount = 0;
         var images = new List<CocoImage>();
         var annotations = new List<CocoAnnotation>();
         var imageIds = new Dictionary<(string, long), long>();
@@ -119,16 +125,11 @@ public sealed class PseudoLabelRound(IKeypointCodec codec, KeypointSchema schema
                 if (p.IsMissing) continue;
                 triplets[3 * j] = p.X;
                 triplets[3 * j + 1] = p.Y;
+                if (t is { } truthOf) allPrecision.Add(p, truthOf.Points[j], truthOf.Size);
                 if (!kept[i * k + j]) continue;
                 triplets[3 * j + 2] = 2;
                 n++;
-                if (t is { } truthOf && !truthOf.Points[j].IsMissing)
-                {
-                    judged++;
-                    double d = Math.Sqrt((p.X - truthOf.Points[j].X) * (p.X - truthOf.Points[j].X) + (p.Y - truthOf.Points[j].Y) * (p.Y - truthOf.Points[j].Y)) / truthOf.Size;
-                    if (d <= 0.05) good05++;
-                    if (d <= 0.1) good10++;
-                }
+                if (t is { } keptTruth) keptPrecision.Add(p, keptTruth.Points[j], keptTruth.Size);
             }
             keptCount += n;
             annotations.Add(new CocoAnnotation(annotations.Count + 1, imageId, 1, triplets, n, crop.Box, crop.Box.Area, false)
@@ -145,7 +146,7 @@ public sealed class PseudoLabelRound(IKeypointCodec codec, KeypointSchema schema
         });
         int total = confidences.Count(c => !float.IsNaN(c));
         return new PseudoLabelStats(round, footage.Crops.Count, total, keptCount, total > 0 ? (double)keptCount / total : 0, threshold, replaced,
-            judged > 0 ? (double)good05 / judged : null, judged > 0 ? (double)good10 / judged : null, clock.Elapsed.TotalSeconds);
+            keptPrecision.Precision05, keptPrecision.Precision10, clock.Elapsed.TotalSeconds, allPrecision.Precision05, allPrecision.Precision10);
     }
 
     private int ApplyFlow(byte[] previousGrey, byte[] grey, int width, int height, PseudoLabel previous, PseudoLabel label)

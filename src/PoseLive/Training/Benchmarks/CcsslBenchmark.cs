@@ -162,9 +162,9 @@ public sealed class CcsslBenchmark(CcsslBenchmarkSettings settings, string work,
             bool resume = File.Exists(Path.Combine(output, "rounds.jsonl"));
             log.WriteLine($"== {name} ({o.Rounds} rounds of {o.RoundEpochs} epochs{(resume ? ", resumed" : "")})");
             var summary = new CcsslAdapter(o, new Log(log), stats => log.WriteLine(string.Format(_inv,
-                "   round {0}: kept {1} of {2} keypoints ({3:P1}, threshold {4:F3}), flow replaced {5}, precision@0.05 {6:P1} @0.1 {7:P1} ({8:F0} s)",
+                "   round {0}: kept {1} of {2} keypoints ({3:P1}, threshold {4:F3}), flow replaced {5}, precision@0.05 {6:P1} @0.1 {7:P1} (all keypoints {8:P1} / {9:P1}) ({10:F0} s)",
                 stats.Round + 1, stats.Kept, stats.Keypoints, stats.KeptFraction, stats.Threshold, stats.FlowReplaced, stats.Precision05 ?? double.NaN,
-                stats.Precision10 ?? double.NaN, stats.Seconds)), truth: truth).Run(resume, cancel);
+                stats.Precision10 ?? double.NaN, stats.AllPrecision05 ?? double.NaN, stats.AllPrecision10 ?? double.NaN, stats.Seconds)), truth: truth).Run(resume, cancel);
             if (summary.Interrupted) throw new OperationCanceledException();
             rows.Add(Score(name, output, Path.Combine(output, "last.pth"), evalJson, summary.Rounds, rowClock.Elapsed.TotalSeconds));
         }
