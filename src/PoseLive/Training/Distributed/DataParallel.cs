@@ -129,7 +129,10 @@ public sealed class DataParallel : IDisposable
         }
     }
 
-    /// <summary>What failed, with the ranks whose heartbeat stopped (read twice, a second apart).</summary>
+    /// <summary>
+    /// What failed, with the ranks whose heartbeat stopped (read twice, a second apart) and that did not report the
+    /// failure themselves: a survivor that saw it first may report and exit inside this second.
+    /// </summary>
     private string Describe(string failure)
     {
         var before = new long[WorldSize];
@@ -140,7 +143,8 @@ public sealed class DataParallel : IDisposable
             var lost = new List<int>();
             lock (_storeLock)
                 for (int r = 0; r < WorldSize; r++)
-                    if (r != Rank && DistributedCalls.Add(_store, Key(r), 0) == before[r]) lost.Add(r);
+                    if (r != Rank && DistributedCalls.Add(_store, Key(r), 0) == before[r]
+                        && DistributedCalls.Add(_store, $"poselive/reported/{r}", 0) == 0) lost.Add(r);   // a rank that reported and exited was alive
             lock (_storeLock) DistributedCalls.Add(_store, $"poselive/reported/{Rank}", 1);
             if (Rank == 0) WaitForReports(lost);
             return lost.Count == 0
