@@ -119,6 +119,9 @@ public sealed class DataParallel : IDisposable
 
     private string Key(int rank) => $"poselive/heartbeat/{rank}";
 
+    /// <summary>Set by a rank once it has read the heartbeats after a failure (it was alive then).</summary>
+    private static string ReportedKey(int rank) => $"poselive/reported/{rank}";
+
     private void Beat()
     {
         while (!_stopping)
@@ -144,8 +147,8 @@ public sealed class DataParallel : IDisposable
             lock (_storeLock)
                 for (int r = 0; r < WorldSize; r++)
                     if (r != Rank && DistributedCalls.Add(_store, Key(r), 0) == before[r]
-                        && DistributedCalls.Add(_store, $"poselive/reported/{r}", 0) == 0) lost.Add(r);   // a rank that reported and exited was alive
-            lock (_storeLock) DistributedCalls.Add(_store, $"poselive/reported/{Rank}", 1);
+                        && DistributedCalls.Add(_store, ReportedKey(r), 0) == 0) lost.Add(r);   // a rank that reported and exited was alive
+            lock (_storeLock) DistributedCalls.Add(_store, ReportedKey(Rank), 1);
             if (Rank == 0) WaitForReports(lost);
             return lost.Count == 0
                 ? $"rank {Rank} of {WorldSize}: a collective failed while every rank's heartbeat went on: {failure}"
@@ -171,7 +174,7 @@ public sealed class DataParallel : IDisposable
             if (lost.Contains(r)) continue;
             while (clock.Elapsed < Timeout)
             {
-                lock (_storeLock) if (DistributedCalls.Add(_store, $"poselive/reported/{r}", 0) > 0) break;
+                lock (_storeLock) if (DistributedCalls.Add(_store, ReportedKey(r), 0) > 0) break;
                 Thread.Sleep(100);
             }
         }
