@@ -27,7 +27,9 @@ internal static class Program
                                                    args.Length > 4 ? args[4] : "lpn50", args.Length > 5 ? int.Parse(args[5], System.Globalization.CultureInfo.InvariantCulture) : 32,
                                                    steps: 3, rounds: 4),
                 "synth" => SynthRatio.Run(args.Length > 2 ? int.Parse(args[2], System.Globalization.CultureInfo.InvariantCulture) : 400, args.Length > 3 ? args[3] : "lpn50"),
-                "ccssl" => CcsslRatio.Run(args.Length > 2 ? args[2] : Path.Combine("out", "bench-ccssl"), args.Length > 3 ? args[3] : "reduced", args.Length > 4 ? args[4] : null, args.Length > 5 ? args[5] : null),
+                "ccssl" => CcsslRatio.Run(args.Length > 2 ? args[2] : Path.Combine("out", "bench-ccssl"), args.Length > 3 ? args[3] : "reduced",
+                    args.Length > 4 && args[3] == "cached" ? args[4] : null, args.Length > 5 && args[3] == "cached" ? args[5] : null,
+                    args.Skip(args.Length > 3 && args[3] == "cached" ? 6 : 4).Where(a => a.Contains('='))),
                 "finetune" when args.Length >= 4 => FinetuneRatio.Run(args[2], args[3], args.Length > 4 ? args[4] : "movenet-lightning"),
                 "live" => LiveRatio.Run(args.Length > 2 ? args[2] : FindMedia("vtest.avi"),
                                         args.Length > 3 ? double.Parse(args[3], System.Globalization.CultureInfo.InvariantCulture) : 15,
@@ -44,7 +46,7 @@ internal static class Program
 
     private static int Usage()
     {
-        Console.Error.WriteLine("usage: PoseLive.Bench ratio decode [FILE] | ratio ort-overhead | ratio models | ratio pipeline [VTEST] | ratio live [VTEST [SECONDS [REPORT.json [CAPS e.g. 1,4,none]]]] | ratio render [VTEST] | ratio warp [VTEST] | ratio train [lpn50|hrnet_w32] [BATCH] [STEPS] | ratio train-data [DATASET.json [IMAGES [NET [BATCH]]]] | ratio synth [COUNT [NET]] | ratio ccssl [WORK [reduced|full|smoke|cached RUN SOURCE.json]] | ratio finetune RUN TUNED [ORIGINAL] | ratio allreduce [NETS [STEPS]] | BenchmarkDotNet arguments");
+        Console.Error.WriteLine("usage: PoseLive.Bench ratio decode [FILE] | ratio ort-overhead | ratio models | ratio pipeline [VTEST] | ratio live [VTEST [SECONDS [REPORT.json [CAPS e.g. 1,4,none]]]] | ratio render [VTEST] | ratio warp [VTEST] | ratio train [lpn50|hrnet_w32] [BATCH] [STEPS] | ratio train-data [DATASET.json [IMAGES [NET [BATCH]]]] | ratio synth [COUNT [NET]] | ratio ccssl [WORK [reduced|full|smoke|cached RUN SOURCE.json] [Setting=value …]] | ratio finetune RUN TUNED [ORIGINAL] | ratio allreduce [NETS [STEPS]] | BenchmarkDotNet arguments");
         return 2;
     }
 

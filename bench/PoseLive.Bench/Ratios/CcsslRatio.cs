@@ -5,12 +5,13 @@ using PoseLive.Training.Benchmarks;
 namespace PoseLive.Bench.Ratios;
 
 /// <summary>
-/// `ratio ccssl [WORK [reduced|full|smoke|cached RUN SOURCE.json]]`: the CC-SSL benchmark (<see cref="CcsslBenchmark"/>) in one command; the report
-/// is WORK/ccssl.json and WORK/ccssl.png. A finished stage (data, footage, a row's run) is reused when run again.
+/// `ratio ccssl [WORK [reduced|full|smoke|cached RUN SOURCE.json] [Setting=value …]]`: the CC-SSL benchmark (<see cref="CcsslBenchmark"/>) in
+/// one command; the report is WORK/ccssl.json and WORK/ccssl.png. A finished stage (data, footage, a row's run) is reused when run again.
+/// `Setting=value` overrides a number of the preset (<see cref="CcsslBenchmarkSettings"/>'s property names, e.g. RoundEpochs=2 Epochs=8).
 /// </summary>
 internal static class CcsslRatio
 {
-    public static int Run(string work, string scale, string? run = null, string? source = null)
+    public static int Run(string work, string scale, string? run = null, string? source = null, IEnumerable<string>? overrides = null)
     {
         var settings = scale switch
         {
@@ -21,6 +22,7 @@ internal static class CcsslRatio
             _ => throw new ArgumentException($"scale '{scale}' must be reduced, cached, full or smoke"),
         };
         var inv = CultureInfo.InvariantCulture;
+        foreach (var o in overrides ?? []) settings = settings.With(o);
         var report = new CcsslBenchmark(settings, work, ModelZoo.DefaultDirectory(), Console.Out).Run();
         Console.WriteLine($"CC-SSL benchmark ({scale}): {report.SourceInstances} source stills, {report.AdaptCrops} adaptation crops, {report.EvalInstances} labelled target frames; {settings.Net} {settings.Input}x{settings.Input}");
         foreach (var row in report.Rows)

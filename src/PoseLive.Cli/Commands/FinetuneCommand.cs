@@ -50,6 +50,7 @@ internal static class FinetuneCommand
         var cropFactor = new Option<double>("--crop-factor") { Description = "Crop = the box's longer side × this (CC-SSL's real-animal loader: 1.5).", DefaultValueFactory = _ => s.CropFactor };
         var keepSlope = new Option<double>("--keep-slope") { Description = "Kept share of pseudo-label keypoints grows by this per epoch (CC-SSL: 0.02).", DefaultValueFactory = _ => c.Schedule.Slope };
         var keepStart = new Option<double>("--keep-start") { Description = "Kept share at epoch 0 (CC-SSL: 0.2).", DefaultValueFactory = _ => c.Schedule.Slope * c.Schedule.Offset };
+        var boxMargin = new Option<double>("--box-margin") { Description = "Drop a pseudo-label keypoint further outside its detected box than this share of the box's longer side, e.g. 0.05 (CC-SSL: off, -1).", DefaultValueFactory = _ => s.BoxMargin };
         var keepMax = new Option<double>("--keep-max") { Description = "Largest kept share (CC-SSL: 0.8).", DefaultValueFactory = _ => c.Schedule.MaxKept };
         var sigma = new Option<double?>("--sigma") { Description = "Target σ in heatmap pixels (default: 2 at 64 heatmap rows, scaled)." };
         var classes = new Option<string>("--classes") { Description = "Detector classes that are the animal, comma-separated (e.g. horse,zebra).", DefaultValueFactory = _ => "horse" };
@@ -68,7 +69,7 @@ internal static class FinetuneCommand
         var command = new Command("finetune", "Adapt served models to unlabelled footage. People (--model, default movenet-lightning): a teacher's pseudo-labels, kept when confident, flip- and time-consistent, fine-tune the served ONNX graph itself; exported next to it. Animals (--animal horse): CC-SSL (Mu et al. 2020) from a synthetic-trained model: pseudo-labels checked for equivariance and over time, a rising keep threshold, synthetic + λ·pseudo loss; exports a served horse model.")
         {
             animal, model, teacher, valSplit, minScore, flipTolerance, temporalTolerance, noFlip, augment, stopAfterEpochs, footage, net, input, synthetic, synthCount, synthStyle, synthEpochs, epochs, roundEpochs, lambda, lr, optimizer, batch, warmup, passes, noTemporal, maxMove, decay,
-            cropFactor, keepSlope, keepStart, keepMax, sigma, classes, detector, detThreshold, frameStep, threads, workers, seed, output, export, models, resume, stopAfter,
+            cropFactor, keepSlope, keepStart, keepMax, boxMargin, sigma, classes, detector, detThreshold, frameStep, threads, workers, seed, output, export, models, resume, stopAfter,
         };
         var distributed = new DistributedOptions();
         distributed.AddTo(command);
@@ -95,6 +96,7 @@ internal static class FinetuneCommand
                     Labels = new PseudoLabelSettings
                     {
                         Passes = parse.GetValue(passes), Temporal = !parse.GetValue(noTemporal), CropFactor = parse.GetValue(cropFactor),
+                        BoxMargin = parse.GetValue(boxMargin),
                         Flow = new TemporalConsistency(parse.GetValue(maxMove), parse.GetValue(decay)),
                     },
                     Threads = parse.GetValue(threads), Workers = parse.GetValue(workers), Seed = parse.GetValue(seed), Output = parse.GetValue(output) ?? Path.Combine("runs", "finetune-horse"),

@@ -104,11 +104,12 @@ public sealed class AnimalFinetune(AnimalFinetuneOptions options, TextWriter log
         var adaptation = c with { Synthetic = synthetic, SyntheticImages = null, Init = init, Footage = footage, Export = null, ModelsDirectory = o.ModelsDirectory };
         log.WriteLine(string.Format(Inv, "[3/4] CC-SSL: {0} epochs, pseudo-labels every {1} ({2} rounds), λ {3}, {4} lr {5:G3}{9}, batch {6}, {7} passes{8}", adaptation.Epochs,
             adaptation.RoundEpochs, adaptation.Rounds, adaptation.Lambda, adaptation.Optimizer, adaptation.LearningRate, adaptation.Batch, adaptation.Labels.Passes,
-            adaptation.Labels.Temporal ? ", temporal check" : "", adaptation.WarmupSteps > 0 ? $" (warm-up {adaptation.WarmupSteps} steps)" : ""));
+            (adaptation.Labels.Temporal ? ", temporal check" : "") + (adaptation.Labels.BoxMargin >= 0 ? string.Format(Inv, ", box check ({0:G3})", adaptation.Labels.BoxMargin) : ""),
+            adaptation.WarmupSteps > 0 ? $" (warm-up {adaptation.WarmupSteps} steps)" : ""));
         var shown = Stopwatch.StartNew();
         var summary = new CcsslAdapter(adaptation, new FinetuneEpochLog(log, adaptation.Epochs, "pck"), stats => log.WriteLine(string.Format(Inv,
-                "  round {0}: kept {1} of {2} keypoints ({3:P0}, confidence ≥ {4:F3}); the flow replaced {5} ({6:F0} s)", stats.Round + 1, stats.Kept, stats.Keypoints,
-                stats.KeptFraction, stats.Threshold, stats.FlowReplaced, stats.Seconds)),
+                "  round {0}: kept {1} of {2} keypoints ({3:P0}, confidence ≥ {4:F3}); the flow replaced {5}; {7} outside their box dropped ({6:F0} s)", stats.Round + 1, stats.Kept, stats.Keypoints,
+                stats.KeptFraction, stats.Threshold, stats.FlowReplaced, stats.Seconds, stats.OutsideBox)),
             (done, total) =>
             {
                 if (shown.Elapsed.TotalSeconds < 10 || done == total) return; // the round's own line closes it

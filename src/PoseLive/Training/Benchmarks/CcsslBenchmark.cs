@@ -44,6 +44,12 @@ public sealed record CcsslBenchmarkSettings
     public string? SourceDataset { get; init; }
     /// <summary>Train beside the pseudo-labels on the first N source images only (0: all), so an epoch is N / batch steps.</summary>
     public int SourceLimit { get; init; }
+    /// <summary>CenterNet's score threshold when the adaptation clips are searched for horses (footage.json is reused once written).</summary>
+    public double DetectorThreshold { get; init; } = 0.3;
+    /// <summary>The box check's margin (<see cref="PseudoLabelSettings.BoxMargin"/>; negative = off, the paper).</summary>
+    public double BoxMargin { get; init; } = -1;
+    /// <summary>The pseudo-label loss weight λ (the paper: 10).</summary>
+    public double Lambda { get; init; } = 10;
 
     /// <summary>
     /// The reduced setting run from a cached synthetic model: an LPN-50 at 128×128 trained earlier on basic-style horses
@@ -56,6 +62,27 @@ public sealed record CcsslBenchmarkSettings
     {
         PretrainedRun = run, SourceDataset = source, SourceLimit = 1200, Input = 128, Sigma = 2, KeepSlope = 0.1, EvalClips = 24, AdaptWarmup = 100,
     };
+
+    /// <summary>The settings with one `Name=value` applied (a number property of the record).</summary>
+    public CcsslBenchmarkSettings With(string assignment)
+    {
+        int eq = assignment.IndexOf('=');
+        var property = eq > 0 ? typeof(CcsslBenchmarkSettings).GetProperty(assignment[..eq]) : null;
+        if (property is null || !property.CanWrite || property.PropertyType == typeof(string))
+            throw new ArgumentException($"'{assignment}' is not Setting=value for a number of the CC-SSL settings");
+        var text = assignment[(eq + 1)..];
+        var type = Nullable.GetUnderlyingType(property.PropertyType) ?? property.PropertyType;
+        object value;
+        try { value = Convert.ChangeType(text, type, CultureInfo.InvariantCulture); }
+        catch (Exception e) when (e is FormatException or OverflowException or InvalidCastException)
+        {
+            string kind = type == typeof(double) ? "a number" : "a whole number";
+            throw new ArgumentException($"'{assignment}': '{text}' is not {kind}");
+        }
+        var copy = this with { };
+        property.SetValue(copy, value);
+        return copy;
+    }
 
     /// <summary>A few minutes' check that every stage runs (not a measurement).</summary>
     public static CcsslBenchmarkSettings Smoke { get; } = new()
@@ -145,7 +172,7 @@ public sealed class CcsslBenchmark(CcsslBenchmarkSettings settings, string work,
         {
             Synthetic = sourceJson, Init = init, Footage = footage, Net = s.Net, InputWidth = s.Input, InputHeight = s.Input, Sigma = s.Sigma, Epochs = s.Epochs,
             RoundEpochs = s.RoundEpochs, Batch = s.Batch, Schedule = new PseudoLabelSchedule(s.KeepSlope, 0.2 / s.KeepSlope), Validation = evalJson, Seed = s.Seed, WarmupSteps = s.AdaptWarmup,
-            Output = "",
+            Lambda = s.Lambda, Labels = new PseudoLabelSettings { BoxMargin = s.BoxMargin }, Output = "",
         };
         (string Name, string Folder, CcsslOptions Options)[] variants =
         [
@@ -162,9 +189,9 @@ public sealed class CcsslBenchmark(CcsslBenchmarkSettings settings, string work,
             bool resume = File.Exists(Path.Combine(output, "rounds.jsonl"));
             log.WriteLine($"== {name} ({o.Rounds} rounds of {o.RoundEpochs} epochs{(resume ? ", resumed" : "")})");
             var summary = new CcsslAdapter(o, new Log(log), stats => log.WriteLine(string.Format(_inv,
-                "   round {0}: kept {1} of {2} keypoints ({3:P1}, threshold {4:F3}), flow replaced {5}, precision@0.05 {6:P1} @0.1 {7:P1} (all keypoints {8:P1} / {9:P1}) ({10:F0} s)",
+                "   round {0}: kept {1} of {2} keypoints ({3:P1}, threshold {4:F3}), flow replaced {5}, outside the box {11}, precision@0.05 {6:P1} @0.1 {7:P1} (all keypoints {8:P1} / {9:P1}) ({10:F0} s)",
                 stats.Round + 1, stats.Kept, stats.Keypoints, stats.KeptFraction, stats.Threshold, stats.FlowReplaced, stats.Precision05 ?? double.NaN,
-                stats.Precision10 ?? double.NaN, stats.AllPrecision05 ?? double.NaN, stats.AllPrecision10 ?? double.NaN, stats.Seconds)), truth: truth).Run(resume, cancel);
+                stats.Precision10 ?? double.NaN, stats.AllPrecision05 ?? double.NaN, stats.AllPrecision10 ?? double.NaN, stats.Seconds, stats.OutsideBox)), truth: truth).Run(resume, cancel);
             if (summary.Interrupted) throw new OperationCanceledException();
             rows.Add(Score(name, output, Path.Combine(output, "last.pth"), evalJson, summary.Rounds, rowClock.Elapsed.TotalSeconds));
         }
@@ -215,7 +242,7 @@ public sealed class CcsslBenchmark(CcsslBenchmarkSettings settings, string work,
         var sw = Stopwatch.StartNew();
         var (card, onnx) = ModelZoo.Find(modelsDirectory, "centernet", "detector");
         int horse = Array.FindIndex(card.Classes ?? [], c => c == "horse");
-        using var detector = new CenterNetDetector(card, onnx, InferenceOptions.Default, 0.3f, new HashSet<int> { horse });
+        using var detector = new CenterNetDetector(card, onnx, InferenceOptions.Default, (float)settings.DetectorThreshold, new HashSet<int> { horse });
         var report = new FootageCrops(detector).Collect([Path.Combine(adapt, SynthGenerator.ImagesFolder)], warn: log.WriteLine, cancel: cancel);
         report.Save(path);
         log.WriteLine(string.Format(_inv, "footage: {0} horse crops in {1} frames of {2} clips ({3:F0} s)", report.Crops.Count, report.Frames, report.Clips.Count, sw.Elapsed.TotalSeconds));

@@ -98,6 +98,31 @@ public class FinetuneCommandTests(FinetuneFixture data) : IClassFixture<Finetune
     }
 
     [Fact]
+    public void The_box_check_drops_keypoints_outside_their_detected_box_before_the_share_is_kept()
+    {
+        using var dir = new TestData.TempDir();
+        var run = dir.File("run");
+        var (code, output, error) = CliRunner.Run(Args(run, "--box-margin", "0", "--stop-after-rounds", "1"));
+        Assert.True(code == 1, output + error);                   // stopped after round 1, resumable
+        Assert.Contains("box check (0)", output);
+        var round = Assert.Single(CcsslAdapter.ReadRounds(Path.Combine(run, "rounds.jsonl")));
+        var pseudo = CocoReader.ReadGroundTruth(Path.Combine(run, "pseudo", "round-0.json"));
+        // every predicted keypoint is in the file; those outside their detected box (bbox) are never kept, and are counted
+        bool Inside(CocoAnnotation a, int j) => a.Keypoints[3 * j] >= a.Box.X && a.Keypoints[3 * j] <= a.Box.Right && a.Keypoints[3 * j + 1] >= a.Box.Y && a.Keypoints[3 * j + 1] <= a.Box.Bottom;
+        bool Predicted(CocoAnnotation a, int j) => a.Keypoints[3 * j] != 0 || a.Keypoints[3 * j + 1] != 0;   // an unpredicted keypoint is written as 0, 0
+        int predicted = pseudo.Annotations.Sum(a => Enumerable.Range(0, 18).Count(j => Predicted(a, j)));
+        int outside = pseudo.Annotations.Sum(a => Enumerable.Range(0, 18).Count(j => Predicted(a, j) && !Inside(a, j)));
+        Assert.True(outside > 0, "the barely trained net should put some keypoints outside the box");
+        Assert.Equal(outside, round.OutsideBox);
+        Assert.Equal(predicted - outside, round.Keypoints);
+        Assert.All(pseudo.Annotations, a => Assert.All(Enumerable.Range(0, 18).Where(j => a.Keypoints[3 * j + 2] == 2), j => Assert.True(Inside(a, j))));
+        // 20 % of the in-box keypoints is kept, and they are the most confident of them
+        Assert.Equal((int)Math.Round(0.2 * round.Keypoints, MidpointRounding.AwayFromZero), round.Kept);
+        var inBox = pseudo.Annotations.SelectMany(a => Enumerable.Range(0, 18).Where(j => Predicted(a, j) && Inside(a, j)).Select(j => (Kept: a.Keypoints[3 * j + 2] == 2, Score: a.KeypointScores![j]))).ToList();
+        Assert.True(inBox.Where(p => p.Kept).Min(p => p.Score) >= inBox.Where(p => !p.Kept).Max(p => p.Score));
+    }
+
+    [Fact]
     public void A_corrupt_video_among_the_footage_is_skipped_and_named()
     {
         using var dir = new TestData.TempDir();

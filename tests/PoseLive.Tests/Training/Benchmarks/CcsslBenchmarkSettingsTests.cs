@@ -1,0 +1,29 @@
+using PoseLive.Training.Benchmarks;
+
+namespace PoseLive.Tests.Training.Benchmarks;
+
+public class CcsslBenchmarkSettingsTests
+{
+    [Fact]
+    public void Setting_assignments_override_numbers_and_switches_of_a_preset_and_leave_it_unchanged()
+    {
+        var cached = CcsslBenchmarkSettings.Cached("runs/horse", "source.json");
+        var tuned = cached.With("RoundEpochs=2").With("Epochs=8").With("KeepSlope=0.05").With("BoxMargin=0.05").With("Seed=11");
+        Assert.Equal((2, 8, 0.05, 0.05, 11UL), (tuned.RoundEpochs, tuned.Epochs, tuned.KeepSlope, tuned.BoxMargin, tuned.Seed));
+        Assert.Equal((1, 4, 0.1, -1.0), (cached.RoundEpochs, cached.Epochs, cached.KeepSlope, cached.BoxMargin));
+        Assert.Equal(("runs/horse", 128, 1200), (tuned.PretrainedRun, tuned.Input, tuned.SourceLimit));
+    }
+
+    [Theory]
+    [InlineData("Epochs", "not Setting=value")]
+    [InlineData("Epoch=3", "not Setting=value")]
+    [InlineData("Net=tiny", "not Setting=value")]
+    [InlineData("Epochs=four", "'four' is not a whole number")]
+    [InlineData("BoxMargin=wide", "'wide' is not a number")]
+    public void A_bad_assignment_is_refused_with_its_text(string assignment, string message)
+    {
+        var e = Assert.Throws<ArgumentException>(() => new CcsslBenchmarkSettings().With(assignment));
+        Assert.Contains(assignment, e.Message);
+        Assert.Contains(message, e.Message);
+    }
+}
