@@ -36,6 +36,8 @@ public sealed record CcsslBenchmarkSettings
     /// <summary>The threshold schedule in the reduced setting's epochs: 20 % kept at round 0, +20 % a round, at most 80 % (the paper's per-round steps).</summary>
     public double KeepSlope { get; init; } = 0.2;
     public ulong Seed { get; init; } = 7;
+    /// <summary>The seed the source and target sets are rendered from (default <see cref="Seed"/>): another <see cref="Seed"/> on the same data shows the rows' seed-to-seed spread.</summary>
+    public ulong? DataSeed { get; init; }
     /// <summary>Learning-rate warm-up steps at the start of every adaptation row and the oracle (<see cref="CcsslOptions.WarmupSteps"/>; 0 = the paper's recipe).</summary>
     public int AdaptWarmup { get; init; }
     /// <summary>A finished synthetic training run to start from instead of pretraining (its best.pth, else last.pth): the cached model `finetune` would use.</summary>
@@ -129,13 +131,14 @@ public sealed class CcsslBenchmark(CcsslBenchmarkSettings settings, string work,
     {
         var clock = Stopwatch.StartNew();
         var s = settings;
+        ulong data = s.DataSeed ?? s.Seed;
         Directory.CreateDirectory(work);
         string source = Path.Combine(work, "source"), adapt = Path.Combine(work, "target-adapt"), eval = Path.Combine(work, "target-eval");
         if (s.SourceDataset is null)
-            Synth(source, new SynthOptions { Count = s.SourceImages, Style = SynthStyle.Basic, Shapes = ShapeDistribution.Riding, Seed = s.Seed, Width = s.ImageWidth, Height = s.ImageHeight }, cancel);
+            Synth(source, new SynthOptions { Count = s.SourceImages, Style = SynthStyle.Basic, Shapes = ShapeDistribution.Riding, Seed = data, Width = s.ImageWidth, Height = s.ImageHeight }, cancel);
         var clip = new SynthOptions { Style = SynthStyle.Photo, Shapes = ShapeDistribution.Stocky, ClipSeconds = s.ClipSeconds, Fps = s.Fps, Width = s.ImageWidth, Height = s.ImageHeight };
-        Synth(adapt, clip with { Clips = s.AdaptClips, Seed = s.Seed + 100 }, cancel);
-        Synth(eval, clip with { Clips = s.EvalClips, Seed = s.Seed + 200 }, cancel);
+        Synth(adapt, clip with { Clips = s.AdaptClips, Seed = data + 100 }, cancel);
+        Synth(eval, clip with { Clips = s.EvalClips, Seed = data + 200 }, cancel);
         string sourceJson = s.SourceDataset ?? Path.Combine(source, SynthGenerator.AnnotationsName), adaptJson = Path.Combine(adapt, SynthGenerator.AnnotationsName),
             evalJson = Path.Combine(eval, SynthGenerator.AnnotationsName);
 

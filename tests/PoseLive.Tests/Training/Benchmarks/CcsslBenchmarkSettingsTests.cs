@@ -8,8 +8,9 @@ public class CcsslBenchmarkSettingsTests
     public void Setting_assignments_override_numbers_and_switches_of_a_preset_and_leave_it_unchanged()
     {
         var cached = CcsslBenchmarkSettings.Cached("runs/horse", "source.json");
-        var tuned = cached.With("RoundEpochs=2").With("Epochs=8").With("KeepSlope=0.05").With("BoxMargin=0.05").With("Seed=11");
-        Assert.Equal((2, 8, 0.05, 0.05, 11UL), (tuned.RoundEpochs, tuned.Epochs, tuned.KeepSlope, tuned.BoxMargin, tuned.Seed));
+        var tuned = cached.With("RoundEpochs=2").With("Epochs=8").With("KeepSlope=0.05").With("BoxMargin=0.05").With("Seed=11").With("DataSeed=7");
+        Assert.Equal((2, 8, 0.05, 0.05, 11UL, (ulong?)7), (tuned.RoundEpochs, tuned.Epochs, tuned.KeepSlope, tuned.BoxMargin, tuned.Seed, tuned.DataSeed));
+        Assert.Null(cached.DataSeed);
         Assert.Equal((1, 4, 0.1, -1.0), (cached.RoundEpochs, cached.Epochs, cached.KeepSlope, cached.BoxMargin));
         Assert.Equal(("runs/horse", 128, 1200), (tuned.PretrainedRun, tuned.Input, tuned.SourceLimit));
     }
