@@ -22,9 +22,10 @@ internal static class CcsslRatio
             _ => throw new ArgumentException($"scale '{scale}' must be reduced, cached, full or smoke"),
         };
         var inv = CultureInfo.InvariantCulture;
-        foreach (var o in overrides ?? []) settings = settings.With(o);
+        var changed = (overrides ?? []).ToList();
+        foreach (var o in changed) settings = settings.With(o);
         var report = new CcsslBenchmark(settings, work, ModelZoo.DefaultDirectory(), Console.Out).Run();
-        Console.WriteLine($"CC-SSL benchmark ({scale}): {report.SourceInstances} source stills, {report.AdaptCrops} adaptation crops, {report.EvalInstances} labelled target frames; {settings.Net} {settings.Input}x{settings.Input}");
+        Console.WriteLine($"CC-SSL benchmark ({scale}{(changed.Count > 0 ? " " + string.Join(" ", changed) : "")}): {report.SourceInstances} source stills, {report.AdaptCrops} adaptation crops, {report.EvalInstances} labelled target frames; {settings.Net} {settings.Input}x{settings.Input}");
         foreach (var row in report.Rows)
             Console.WriteLine(string.Format(inv, "  {0,-32} PCK@0.05 {1:F3}  PCK@0.1 {2:F3}  | {3}", row.Name, row.Pck05, row.Pck10,
                 string.Join(" ", row.Pck05PerGroup.Select(g => $"{g.Key} {g.Value:F2}"))));
