@@ -23,7 +23,26 @@ internal static class CcsslRatio
         };
         var inv = CultureInfo.InvariantCulture;
         var changed = (overrides ?? []).ToList();
-        foreach (var o in changed) settings = settings.With(o);
+        try
+        {
+            foreach (var o in changed) settings = settings.With(o);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine($"ratio ccssl: {e.Message}");
+            return 2;
+        }
+        // a missing cached run or source set fails here, not after the target clips are rendered
+        if (run is not null && !File.Exists(Path.Combine(run, "best.pth")) && !File.Exists(Path.Combine(run, "last.pth")))
+        {
+            Console.Error.WriteLine($"ratio ccssl: {run}: no finished training run here (neither best.pth nor last.pth)");
+            return 1;
+        }
+        if (source is not null && !File.Exists(source))
+        {
+            Console.Error.WriteLine($"ratio ccssl: {source}: no such source set");
+            return 1;
+        }
         var report = new CcsslBenchmark(settings, work, ModelZoo.DefaultDirectory(), Console.Out).Run();
         Console.WriteLine($"CC-SSL benchmark ({scale}{(changed.Count > 0 ? " " + string.Join(" ", changed) : "")}): {report.SourceInstances} source stills, {report.AdaptCrops} adaptation crops, {report.EvalInstances} labelled target frames; {settings.Net} {settings.Input}x{settings.Input}");
         foreach (var row in report.Rows)

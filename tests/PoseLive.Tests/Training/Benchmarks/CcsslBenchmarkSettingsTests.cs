@@ -27,4 +27,12 @@ public class CcsslBenchmarkSettingsTests
         Assert.Contains(assignment, e.Message);
         Assert.Contains(message, e.Message);
     }
+
+    [Fact]
+    public void The_gap_closed_is_the_share_of_the_synthetic_to_oracle_distance_a_row_covers()
+    {
+        Assert.Equal(0.5, CcsslBenchmark.GapOf(0.3, 0.2, 0.4), 12);
+        Assert.Equal(-0.25, CcsslBenchmark.GapOf(0.15, 0.2, 0.4), 12);
+        Assert.Equal(0.3962, CcsslBenchmark.GapOf(0.335, 0.211, 0.524), 4);
+    }
 }
