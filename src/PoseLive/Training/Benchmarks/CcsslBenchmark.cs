@@ -40,7 +40,7 @@ public sealed record CcsslBenchmarkSettings
     public ulong? DataSeed { get; init; }
     /// <summary>Learning-rate warm-up steps at the start of every adaptation row and the oracle (<see cref="CcsslOptions.WarmupSteps"/>; 0 = the paper's recipe).</summary>
     public int AdaptWarmup { get; init; }
-    /// <summary>A finished synthetic training run to start from instead of pretraining (its best.pth, else last.pth): the cached model `finetune` would use.</summary>
+    /// <summary>A finished synthetic training run to start from instead of pretraining: its last.pth (else best.pth), as every row is scored at its last epoch.</summary>
     public string? PretrainedRun { get; init; }
     /// <summary>The labelled source set (annotations.json) instead of rendering one (with <see cref="PretrainedRun"/>: the set it was trained on).</summary>
     public string? SourceDataset { get; init; }
@@ -153,7 +153,9 @@ public sealed class CcsslBenchmark(CcsslBenchmarkSettings settings, string work,
         if (s.PretrainedRun is { } cached)
         {
             pretrain = cached;
-            init = RunExporter.CheckpointOf(cached);
+            // its last epoch, as every row is scored (a best.pth may have been picked on these very evaluation clips)
+            string last = Path.Combine(cached, "last.pth");
+            init = File.Exists(last) ? last : RunExporter.CheckpointOf(cached);
             log.WriteLine($"== synthetic only: the cached run {cached} ({Path.GetFileName(init)})");
         }
         else
