@@ -49,9 +49,10 @@ internal sealed class DistributedOptions
     /// With --nproc N > 1: runs N copies of this command as ranks 0…N−1 on loopback (torchrun's variables, a free port,
     /// <c>--distributed env</c>, libtorch threads shared out unless --threads is given), prints rank 0's output and every
     /// rank's errors, stops the others 30 s (at most --dist-timeout) after one fails, and returns the exit code of the
-    /// first to fail (0 when all succeed). Null when --nproc is 1.
+    /// first to fail (0 when all succeed). Null when --nproc is 1. <paramref name="cancel"/> (Ctrl-C or SIGTERM to the launcher)
+    /// is passed on to every rank as Ctrl-C, and the launcher waits for them to checkpoint and exit.
     /// </summary>
-    public int? Launch(ParseResult parse, TextWriter output, TextWriter error)
+    public int? Launch(ParseResult parse, TextWriter output, TextWriter error, CancellationToken cancel = default)
     {
         int n = parse.GetValue(Processes);
         if (n <= 1) return null;
@@ -66,6 +67,8 @@ internal sealed class DistributedOptions
         int port = FreePort();
         var (program, prefix) = Self();
         var ranks = new List<Process>();
+        // a terminal's Ctrl-C reaches the ranks too (one process group), a scheduler's SIGTERM only the launcher
+        using var forward = cancel.Register(() => { lock (ranks) foreach (var p in ranks) LocalRanks.Interrupt(p); });
         try
         {
             for (int r = 0; r < n; r++)
@@ -84,7 +87,8 @@ internal sealed class DistributedOptions
                 p.ErrorDataReceived += (_, e) => { if (e.Data is { } line) lock (error) error.WriteLine(rank == 0 ? line : $"[rank {rank}] {line}"); };
                 p.BeginOutputReadLine();
                 p.BeginErrorReadLine();
-                ranks.Add(p);
+                lock (ranks) ranks.Add(p);
+                if (cancel.IsCancellationRequested) LocalRanks.Interrupt(p);
             }
             // a rank that fails gives the others a grace period to notice and name it, then they are stopped (one that fails
             // before the rendezvous would otherwise leave them waiting for the whole --dist-timeout)

@@ -119,7 +119,7 @@ internal static class FinetuneCommand
             }
             catch (ArgumentException e) { throw new UsageException(e.Message); }
 
-            if (distributed.Launch(parse, log, parse.InvocationConfiguration.Error) is int launched) return launched;   // --nproc N: the ranks did the work
+            if (distributed.Launch(parse, log, parse.InvocationConfiguration.Error, cancel) is int launched) return launched;   // --nproc N: the ranks did the work
             using var parallel = distributed.Join(parse);
             var rankLog = parallel is { IsMain: false } ? TextWriter.Null : log;                 // rank 0 speaks for the run
             var result = await Task.Run(() => new AnimalFinetune(o, rankLog, parallel).Run(parse.GetValue(resume), cancel), CancellationToken.None);
@@ -167,7 +167,7 @@ internal static class FinetuneCommand
             }
             catch (ArgumentException e) { throw new UsageException(e.Message); }
 
-            if (distributed.Launch(parse, log, parse.InvocationConfiguration.Error) is int launched) return launched;   // --nproc N: the ranks did the work
+            if (distributed.Launch(parse, log, parse.InvocationConfiguration.Error, cancel) is int launched) return launched;   // --nproc N: the ranks did the work
             using var parallel = distributed.Join(parse);
             var rankLog = parallel is { IsMain: false } ? TextWriter.Null : log;                 // rank 0 speaks for the run
             var result = await Task.Run(() => new PeopleFinetune(o, rankLog, parallel).Run(parse.GetValue(resume), cancel), CancellationToken.None);

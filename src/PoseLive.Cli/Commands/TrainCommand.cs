@@ -92,7 +92,7 @@ internal static class TrainCommand
                 parse.InvocationConfiguration.Error.WriteLine($"poselive: train: {e.Message}");
                 return PoseLiveCli.ExitUsage;
             }
-            if (distributed.Launch(parse, stdout, parse.InvocationConfiguration.Error) is int launched) return launched;   // --nproc N: the ranks did the work
+            if (distributed.Launch(parse, stdout, parse.InvocationConfiguration.Error, cancel) is int launched) return launched;   // --nproc N: the ranks did the work
             using var parallel = distributed.Join(parse);
             bool interactive = ReferenceEquals(stdout, Console.Out) && !Console.IsOutputRedirected && parallel is null;
             bool resuming = parse.GetValue(resume);

@@ -165,4 +165,69 @@ public class DistributedTrainingTests
             foreach (var p in ranks) { if (!p.HasExited) p.Kill(); p.Dispose(); }
         }
     }
+
+    [Fact]
+    public void A_launcher_stopped_with_SIGTERM_stops_its_ranks_after_their_step_and_keeps_the_checkpoint()
+    {
+        using var dir = new TestData.TempDir();
+        var json = SyntheticPoseData.WriteStills(dir.Path, 24, 96, 96);
+        var psi = new ProcessStartInfo("dotnet", [Path.Combine(AppContext.BaseDirectory, "poselive.dll"),
+            .. Tiny(json, dir.File("run"), "--epochs", "200", "--nproc", "2")])
+        { RedirectStandardOutput = true, RedirectStandardError = true };
+        using var launcher = Process.Start(psi)!;
+        var output = new System.Text.StringBuilder();
+        var started = new ManualResetEventSlim();
+        launcher.OutputDataReceived += (_, e) =>
+        {
+            if (e.Data is not { } line) return;
+            lock (output) output.AppendLine(line);
+            if (line.StartsWith("epoch 1/200", StringComparison.Ordinal)) started.Set();
+        };
+        var error = new System.Text.StringBuilder();
+        launcher.ErrorDataReceived += (_, e) => { if (e.Data is { } line) lock (error) error.AppendLine(line); };
+        launcher.BeginOutputReadLine();
+        launcher.BeginErrorReadLine();
+        try
+        {
+            Assert.True(started.Wait(TimeSpan.FromSeconds(120)), "the run did not finish its first epoch: " + Locked(error));
+            var ranks = ChildrenOf(launcher.Id);
+            Assert.Equal(2, ranks.Count);
+            Assert.True(PoseLive.Interop.Posix.PosixNative.Signal(launcher.Id, PoseLive.Interop.Posix.PosixNative.SigTerm));   // a scheduler's cancel
+            Assert.True(launcher.WaitForExit(TimeSpan.FromSeconds(60)), "the launcher still runs 60 s after SIGTERM");
+            launcher.WaitForExit();
+            Assert.True(launcher.ExitCode == 1, $"exit {launcher.ExitCode}: {Locked(error)}");
+            foreach (int rank in ranks)
+                Assert.False(Directory.Exists($"/proc/{rank}") && !File.ReadAllText($"/proc/{rank}/stat").Contains(") Z "), $"rank process {rank} still runs");
+            lock (output)
+            {
+                Assert.Matches(@"stopped after step \d+ of epoch \d+; .*last\.pth written", output.ToString());
+                Assert.Contains("resume with the same command and --resume", output.ToString());
+            }
+            Assert.True(PoseLive.Training.Runs.TrainingCheckpoint.EpochOf(dir.File("run/last.pth")) >= 1);
+        }
+        finally
+        {
+            if (!launcher.HasExited) launcher.Kill(entireProcessTree: true);
+        }
+    }
+
+    private static string Locked(System.Text.StringBuilder text) { lock (text) return text.ToString(); }
+
+    /// <summary>The processes whose parent is <paramref name="pid"/> (/proc/PID/stat's fourth field).</summary>
+    private static List<int> ChildrenOf(int pid)
+    {
+        var children = new List<int>();
+        foreach (var folder in Directory.GetDirectories("/proc"))
+        {
+            if (!int.TryParse(Path.GetFileName(folder), out int child)) continue;
+            try
+            {
+                var stat = File.ReadAllText(Path.Combine(folder, "stat"));
+                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+                if (int.Parse(fields[1], System.Globalization.CultureInfo.InvariantCulture) == pid) children.Add(child);
+            }
+            catch (IOException) { } // gone meanwhile
+        }
+        return children;
+    }
 }
