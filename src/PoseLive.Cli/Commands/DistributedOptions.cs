@@ -68,7 +68,7 @@ internal sealed class DistributedOptions
         var (program, prefix) = Self();
         var ranks = new List<Process>();
         // a terminal's Ctrl-C reaches the ranks too (one process group), a scheduler's SIGTERM only the launcher
-        using var forward = cancel.Register(() => { lock (ranks) foreach (var p in ranks) LocalRanks.Interrupt(p); });
+        var forward = cancel.Register(() => { lock (ranks) foreach (var p in ranks) LocalRanks.Interrupt(p); });
         try
         {
             for (int r = 0; r < n; r++)
@@ -108,6 +108,7 @@ internal sealed class DistributedOptions
         }
         finally
         {
+            forward.Dispose();                                          // no signal is passed on to a disposed process
             foreach (var p in ranks)
             {
                 if (!p.HasExited) p.Kill(entireProcessTree: true);
