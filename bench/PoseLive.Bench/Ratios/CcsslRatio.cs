@@ -33,9 +33,10 @@ internal static class CcsslRatio
             return 2;
         }
         // a missing cached run or source set fails here, not after the target clips are rendered
-        if (run is not null && !File.Exists(Path.Combine(run, "best.pth")) && !File.Exists(Path.Combine(run, "last.pth")))
+        try { if (run is not null) PoseLive.Training.Runs.RunExporter.CheckpointOf(run); }
+        catch (FileNotFoundException e)
         {
-            Console.Error.WriteLine($"ratio ccssl: {run}: no finished training run here (neither best.pth nor last.pth)");
+            Console.Error.WriteLine($"ratio ccssl: {e.Message}");
             return 1;
         }
         if (source is not null && !File.Exists(source))

@@ -117,9 +117,6 @@ public sealed partial class LiveWindowTests : IDisposable
         await run.WaitForExitAsync();
     }
 
-    [LibraryImport("libc", EntryPoint = "kill")]
-    private static partial int Kill(int pid, int signal);
-
     /// <summary>
     /// `run --window` on vtest.avi in real time, heatmaps switched off (H), then Ctrl-C or SIGTERM: the process exits 0 with the
     /// summary, the JSON Lines are complete, and the screenshot — of the frame it names — shows each confident joint of
@@ -173,7 +170,7 @@ public sealed partial class LiveWindowTests : IDisposable
         using var process = p;
         await Key("h");
         await Task.Delay(1500);                                                        // a few frames drawn without heatmaps
-        Assert.Equal(0, Kill(p.Id, signal));                                          // to the CLI itself
+        Assert.True(PoseLive.Interop.Posix.PosixNative.Signal(p.Id, signal));                                          // to the CLI itself
         var sent = Stopwatch.StartNew();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         try { await p.WaitForExitAsync(timeout.Token); }
